@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from motcua.api import api
+
+admin.site.site_header = "motcua – Quản trị hệ thống"
+admin.site.site_title = "motcua"
+admin.site.index_title = "Quản trị"
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("motcua.web.urls")),
+]

@@ -1,0 +1,24 @@
+"""Shared fixtures. Tests run on SQLite by default and on PostgreSQL when DATABASE_URL names one."""
+
+import pytest
+from django.db import connection
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Argon2 is the production hasher (checked in tests/accounts); tests hash fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def on_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def make():
+    """The test factories: `make.unit(...)`, `make.user(...)`, `make.procedure(...)`."""
+    return factories
