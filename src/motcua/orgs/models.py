@@ -6,10 +6,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from motcua.accounts.scoping import RestrictedQuerySet
 from motcua.orgs.choices import UnitKind, UnitLevel
 
 
-class UnitQuerySet(models.QuerySet["Unit"]):
+class UnitQuerySet(RestrictedQuerySet):
     def as_of(self, day: dt.date) -> UnitQuerySet:
         """Units in force on `day` (valid_from ≤ day ≤ valid_to, open ends allowed)."""
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
@@ -65,6 +66,7 @@ class Unit(models.Model):
     email = models.EmailField(_("thư điện tử"), blank=True)
 
     objects = UnitQuerySet.as_manager()
+    scope_unit_path = "pk"
 
     class Meta:
         verbose_name = _("đơn vị")
