@@ -55,6 +55,12 @@ INSTALLED_APPS = [
     "motcua.calendar",
     "motcua.catalog",
     "motcua.audit",
+    "motcua.documents",
+    "motcua.dossiers",
+    "motcua.payments",
+    "motcua.feedback",
+    "motcua.scorecard",
+    "motcua.exchange",
     "motcua.web",
 ]
 
