@@ -10,6 +10,20 @@ from tests import factories
 def _fast_passwords(settings):
     # Argon2 is the production hasher (checked in tests/accounts); tests hash fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PAYMENT_SIMULATOR = True
+    # The in-process scorecard refresher would touch the test database from another thread;
+    # tests of freshness turn it back on themselves.
+    settings.MOTCUA_SCORECARD_REFRESH = "off"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    # The working calendar is cached per process; a swap rolled back with a test must not linger.
+    from motcua.calendar import services as cal
+
+    cal.invalidate_cache()
+    yield
+    cal.invalidate_cache()
 
 
 @pytest.fixture

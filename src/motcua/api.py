@@ -29,6 +29,11 @@ api.add_router("/procedures", "motcua.catalog.api.router")
 api.add_router("/calendar", "motcua.calendar.api.router")
 api.add_router("/accounts", "motcua.accounts.api.router")
 api.add_router("/audit", "motcua.audit.api.router")
+api.add_router("/dossiers", "motcua.dossiers.api.router")
+api.add_router("/payments", "motcua.payments.api.router")
+api.add_router("/feedback", "motcua.feedback.api.router")
+api.add_router("/forms", "motcua.dossiers.forms.api.router")
+api.add_router("/scorecard", "motcua.scorecard.api.router")
 
 
 @api.exception_handler(MotcuaError)

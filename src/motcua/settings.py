@@ -3,6 +3,7 @@
 Every setting an operator may change is documented in docs/configuration.md.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "motcua.feedback",
     "motcua.scorecard",
     "motcua.exchange",
+    "motcua.operations",
     "motcua.web",
 ]
 
@@ -159,6 +161,21 @@ WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "motcua@localhost")
+
+# Online payment gateways (docs/payments.md): a JSON object {name: {"CLASS": …, "MERCHANT": …, "SECRET": …}}.
+PAYMENT_GATEWAYS = json.loads(os.environ["PAYMENT_GATEWAYS"]) if os.environ.get("PAYMENT_GATEWAYS") else {}
+PAYMENT_DEFAULT_GATEWAY = os.environ.get("PAYMENT_DEFAULT_GATEWAY", "")
+# The local simulator "bank" for the demo and tests. Off in production: anyone could "pay" with it.
+PAYMENT_SIMULATOR = _env_bool("PAYMENT_SIMULATOR", False)
+# Uploads, notifications, simulated national databases (docs/configuration.md).
+MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "motcua.dossiers.notifications.LoggingSmsBackend")
+NATIONAL_REGISTRY_BACKEND = os.environ.get("NATIONAL_REGISTRY_BACKEND") or None
+NATIONAL_REGISTRY_DATA = os.environ.get("NATIONAL_REGISTRY_DATA") or None
+MOTCUA_SCORECARD_REFRESH = os.environ.get("MOTCUA_SCORECARD_REFRESH", "thread")
+
+# Place name on the date line of printed forms ("Hà Tĩnh, ngày … tháng … năm …").
+MOTCUA_PLACE_NAME = os.environ.get("MOTCUA_PLACE_NAME", "Hà Tĩnh")
 
 # The province this installation serves (administrative code).
 MOTCUA_PROVINCE = os.environ.get("MOTCUA_PROVINCE", "42")

@@ -11,5 +11,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("motcua.accounts.urls")),
+    path("payments/", include("motcua.payments.urls")),
     path("", include("motcua.web.urls")),
 ]

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.choices import ApplicantKind, Role
+from motcua.accounts.scoping import RestrictedQuerySet
 
 
 class User(AbstractUser):
@@ -48,6 +50,11 @@ class Membership(models.Model):
     valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+    # Officials see the roles held in the units they may view; everyone sees their own.
+    scope_unit_path = "unit"
+    scope_owner_path = "user"
+
     class Meta:
         verbose_name = _("vai trò trong đơn vị")
         verbose_name_plural = _("vai trò trong đơn vị")
@@ -58,9 +65,17 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
 
+    def clean(self) -> None:
+        # Citizens own their rows; a citizen "membership" would give them a unit's data.
+        if self.role == Role.CITIZEN:
+            raise ValidationError({"role": _("Công dân không giữ vai trò trong đơn vị.")})
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+
 
 class ApiToken(models.Model):
-    """A bearer token for an integration. Only the SHA-256 of the secret is stored."""
+    """A bearer token for an integration (mã truy cập API). Only the SHA-256 of the secret is stored;
+    the secret itself (`mc_<prefix>_<random>`) is shown once, by `services.create_api_token`."""
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("người dùng")
@@ -82,7 +97,9 @@ class ApiToken(models.Model):
 
 
 class SignInAttempt(models.Model):
-    """A failed sign-in, kept in the database so the rate limit holds across server processes."""
+    """A failed sign-in, kept in the database so the rate limit holds across server processes.
+
+    `username` is lower-cased, so "Admin" and "admin" count together."""
 
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)

@@ -14,7 +14,10 @@ Who sees what:
 - a unit leader: the unit and every unit below it;
 - a counter or processing officer: the units where they hold that role;
 - a citizen: only rows they own;
-- anyone signed out: nothing.
+- anyone signed out, or whose account is deactivated: nothing.
+
+Memberships count only on the days between their `valid_from` and `valid_to`. `view` and
+`change` reach the same units today; services check the role an action needs.
 """
 
 from __future__ import annotations
@@ -35,7 +38,12 @@ VIEW = "view"
 CHANGE = "change"
 
 
+def _signed_in(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", True)
+
+
 def active_memberships(user: Any, day: dt.date | None = None) -> models.QuerySet:
+    """The user's memberships in force on `day` (today by default), with their units."""
     from motcua.accounts.models import Membership
 
     day = day or timezone.localdate()
@@ -51,7 +59,7 @@ def units_for(user: Any, action: str = VIEW) -> models.QuerySet[Unit]:
     """The units whose data `user` may read (`view`) or act on (`change`)."""
     from motcua.orgs.models import Unit
 
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not _signed_in(user):
         return Unit.objects.none()
     if user.is_superuser:
         return Unit.objects.all()
@@ -60,14 +68,17 @@ def units_for(user: Any, action: str = VIEW) -> models.QuerySet[Unit]:
         if membership.role in PROVINCE_WIDE_ROLES:
             condition |= Q(province_code=membership.unit.province_code)
         elif membership.role == Role.UNIT_LEADER:
-            condition |= Q(path__startswith=membership.unit.path) if membership.unit.path else Q(pk=membership.unit_id)
+            condition |= (
+                Q(path__startswith=membership.unit.path) if membership.unit.path else Q(pk=membership.unit_id)
+            )
         else:
             condition |= Q(pk=membership.unit_id)
     return Unit.objects.filter(condition)
 
 
 def has_role(user: Any, *roles: str) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
+    """Whether the user holds, today, one of `roles` in some unit."""
+    if not _signed_in(user):
         return False
     return active_memberships(user).filter(role__in=roles).exists()
 
@@ -76,7 +87,8 @@ class RestrictedQuerySet(models.QuerySet):
     """A queryset that can narrow itself to what one user may see or change."""
 
     def restrict(self, user: Any, action: str = VIEW) -> RestrictedQuerySet:
-        if user is None or not getattr(user, "is_authenticated", False):
+        """Rows whose unit is among `units_for(user, action)`, or which `user` owns."""
+        if not _signed_in(user):
             return self.none()
         if user.is_superuser:
             return self

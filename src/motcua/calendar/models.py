@@ -22,6 +22,8 @@ class DaySwap(models.Model):
     kind = models.CharField(_("loại"), max_length=16, choices=SwapKind.choices)
     description = models.CharField(_("mô tả"), max_length=255)
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255)
+    # Lets every process notice a change made elsewhere and reload its cached calendar.
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("ngày hoán đổi")
@@ -40,6 +42,7 @@ class WorkingHours(models.Model):
     morning_end = models.TimeField(_("sáng đến"), default=dt.time(11, 30))
     afternoon_start = models.TimeField(_("chiều từ"), default=dt.time(13, 30))
     afternoon_end = models.TimeField(_("chiều đến"), default=dt.time(17, 0))
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("giờ làm việc")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.choices import Role
 from motcua.catalog.choices import CopyKind, DayKind, NationalDatabase, OnlineLevel
+from motcua.catalog.search import fold
 from motcua.orgs.choices import UnitKind
 
 
@@ -19,6 +20,11 @@ class Procedure(models.Model):
     """
 
     code = models.CharField(_("mã thủ tục"), max_length=64, unique=True, help_text=_("Mã TTHC quốc gia"))
+    national_code_known = models.BooleanField(
+        _("là mã TTHC quốc gia"),
+        default=True,
+        help_text=_("Bỏ chọn khi mã là mã nội bộ của tỉnh (vd: HT.0001) vì chưa xác định được mã quốc gia."),
+    )
     name = models.CharField(_("tên thủ tục"), max_length=500)
     field = models.CharField(_("lĩnh vực"), max_length=255, db_index=True)
     duration_days = models.PositiveIntegerField(_("thời hạn giải quyết (ngày)"))
@@ -53,7 +59,14 @@ class Procedure(models.Model):
     eligibility = models.TextField(_("đối tượng, điều kiện thực hiện"), blank=True)
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
     result_name = models.CharField(_("kết quả thực hiện"), max_length=500, blank=True)
+    source_note = models.TextField(
+        _("ghi chú nguồn số liệu"),
+        blank=True,
+        help_text=_("Nguồn của thời hạn, phí, lệ phí; ghi rõ số liệu nào chưa được đối chiếu."),
+    )
     version = models.PositiveIntegerField(_("phiên bản"), default=0, editable=False)
+    # Folded name, code and field ("dang ky khai sinh 1.001193 ho tich"), kept by save() for search.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("thủ tục hành chính")
@@ -62,6 +75,19 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = fold(f"{self.name} {self.code} {self.field}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "code", "field"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    @property
+    def levels(self) -> list[str]:
+        """The administrative levels that perform the procedure: province, district, commune."""
+        flags = (("province", self.at_province), ("district", self.at_district), ("commune", self.at_commune))
+        return [level for level, on in flags if on]
 
 
 class Component(models.Model):

@@ -58,3 +58,26 @@ class StoreItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} – {self.owner_id_number}"
+
+
+class FileUpload(models.Model):
+    """One person's upload of a stored file (tải lên).
+
+    Files are kept once per content, but who uploaded them is kept per upload: a user may attach
+    to a dossier only a file they uploaded themselves, even when someone else uploaded the same bytes.
+    """
+
+    file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="uploads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    original_name = models.CharField(max_length=255)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lượt tải lên")
+        verbose_name_plural = _("lượt tải lên")
+        indexes = [models.Index(fields=["user", "file"])]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.user_id})"

@@ -1,16 +1,34 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.choices import ApplicantKind, Role
-from motcua.accounts.scoping import RestrictedQuerySet
+from motcua.accounts.scoping import VIEW, RestrictedQuerySet, units_for
 from motcua.dossiers.choices import Channel, DocumentSource, Outcome, ReturnMethod, Source, Status
+from motcua.orgs.choices import UnitKind
 
 
 class DossierQuerySet(RestrictedQuerySet):
-    pass
+    def restrict(self, user: Any, action: str = VIEW) -> RestrictedQuerySet:
+        """What `user` may see: the usual unit/owner scope, plus the dossiers that have a step at one
+        of the user's units (inter-agency processing, một cửa liên thông).
+
+        A dossier forwarded to a department becomes visible to the department's officers from the
+        moment a step is placed at their unit, and stays visible after (they answer for what they
+        did). The extra condition is a subquery, not a join, so the result needs no DISTINCT and
+        can still be locked with select_for_update().
+        """
+        restricted = super().restrict(user, action)
+        if restricted.query.is_empty() or user.is_superuser:
+            return restricted
+        at_step = DossierStep.objects.filter(unit__in=units_for(user, action).values("pk")).values(
+            "dossier_id"
+        )
+        return restricted | self.filter(pk__in=at_step)
 
 
 class Dossier(models.Model):
@@ -81,6 +99,14 @@ class Dossier(models.Model):
     result_digitized = models.BooleanField(_("kết quả đã số hóa"), default=False)
     result_to_store = models.BooleanField(_("kết quả đã đưa vào kho dữ liệu"), default=False)
     result_note = models.TextField(_("nội dung kết quả / lý do"), blank=True)
+    result_file = models.ForeignKey(
+        "documents.StoredFile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tệp kết quả"),
+    )
     synced = models.BooleanField(_("đã đồng bộ Cổng DVC quốc gia"), default=True)
     # Optimistic lock: every service bumps it; a stale write is refused.
     version = models.PositiveIntegerField(default=0)
@@ -107,7 +133,10 @@ class DossierStep(models.Model):
     order = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=255)
     role = models.CharField(max_length=32, choices=Role.choices)
+    # The unit that does the step. For a step done by another kind of unit (unit_kind set), the
+    # receiving unit stands in until the dossier is forwarded and the chosen unit replaces it.
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_kind = models.CharField(max_length=32, choices=UnitKind.choices, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -138,6 +167,11 @@ class Supplement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField(blank=True)
+    # What the applicant is asked to provide, one line each (form 02).
+    items = models.JSONField(default=list, blank=True)
+    supplied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     due_before = models.DateTimeField(null=True, blank=True)
     due_after = models.DateTimeField(null=True, blank=True)
 
@@ -169,6 +203,8 @@ class DossierDocument(models.Model):
     store_item = models.ForeignKey(
         "documents.StoreItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The record pulled from a national database (source national_db): its key there.
+    registry_reference = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["dossier", "id"]
@@ -177,6 +213,69 @@ class DossierDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Refusal(models.Model):
+    """A refusal to receive a dossier (từ chối tiếp nhận, form 03), with its reasons."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="refusal")
+    refused_at = models.DateTimeField()
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reasons = models.TextField()
+
+    class Meta:
+        verbose_name = _("phiếu từ chối tiếp nhận")
+        verbose_name_plural = _("phiếu từ chối tiếp nhận")
+
+    def __str__(self) -> str:
+        return f"{self.dossier.code} {self.refused_at:%d/%m/%Y}"
+
+
+class Apology(models.Model):
+    """An apology for a late dossier with a new appointment (phiếu xin lỗi và hẹn lại, form 04).
+
+    The new appointment is kept here, not in `Dossier.due_at`: the dossier still counts as late
+    against the date it was promised.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies")
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    original_due_at = models.DateTimeField(null=True, blank=True)
+    new_due_at = models.DateTimeField()
+    notified_email = models.EmailField(blank=True)
+    notified_phone = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "issued_at", "id"]
+        verbose_name = _("phiếu xin lỗi và hẹn lại")
+        verbose_name_plural = _("phiếu xin lỗi và hẹn lại")
+
+    def __str__(self) -> str:
+        return f"{self.dossier.code} → {self.new_due_at:%d/%m/%Y}"
+
+
+class DailySequence(models.Model):
+    """The last dossier number given by a unit on a day, for codes `<unit>-<yyMMdd>-<NNNN>`.
+
+    Incremented inside the intake transaction with an UPDATE … SET last = last + 1, so concurrent
+    intakes take distinct numbers; the unique code is the last line of defence.
+    """
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="daily_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day}: {self.last}"
 
 
 class DossierFact(models.Model):

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.scoping import RestrictedQuerySet
@@ -64,6 +67,11 @@ class Unit(models.Model):
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
+    note = models.TextField(
+        _("ghi chú"),
+        blank=True,
+        help_text=_("Căn cứ pháp lý, lịch sử sáp nhập, chia tách."),
+    )
 
     objects = UnitQuerySet.as_manager()
     scope_unit_path = "pk"
@@ -75,6 +83,47 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, then keep `path` right for this unit and, when it moved, for every unit below it.
+
+        Every way of creating or moving a unit (loader, admin, services, tests) goes through here,
+        so subtree reads and the unit-leader scope never see a stale path.
+        """
+        parent_path = "/"
+        if self.parent_id is not None:
+            parent_path = Unit.objects.filter(pk=self.parent_id).values_list("path", flat=True).get() or "/"
+            if self.pk is not None and f"/{self.pk}/" in parent_path:
+                raise ValueError(f"unit {self.code}: its parent is itself or below it")
+        super().save(*args, **kwargs)
+        expected = f"{parent_path}{self.pk}/"
+        if self.path == expected:
+            return
+        old = self.path
+        Unit.objects.filter(pk=self.pk).update(path=expected)
+        self.path = expected
+        if old:
+            # Move the subtree: replace the old prefix of every descendant's path in one UPDATE.
+            Unit.objects.filter(path__startswith=old).exclude(pk=self.pk).update(
+                path=Concat(Value(expected), Substr("path", len(old) + 1))
+            )
+
+    def clean(self) -> None:
+        """Refuse a parent that would make a cycle, and an end before the start."""
+        super().clean()
+        errors = {}
+        if self.parent_id is not None and self.pk is not None:
+            parent_path = Unit.objects.filter(pk=self.parent_id).values_list("path", flat=True).first() or ""
+            if self.parent_id == self.pk or f"/{self.pk}/" in parent_path:
+                errors["parent"] = _(
+                    "Đơn vị cấp trên không thể là chính đơn vị này hoặc đơn vị cấp dưới của nó."
+                )
+        if self.merged_into_id is not None and self.merged_into_id == self.pk:
+            errors["merged_into"] = _("Đơn vị không thể sáp nhập vào chính nó.")
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")
+        if errors:
+            raise ValidationError(errors)
 
     def is_valid_on(self, day: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (

@@ -1,0 +1,281 @@
+"""Importing an exchange bundle (../../../docs/exchange.md): the one door through which a bundle
+changes the database.
+
+`import_bundle` checks the whole bundle first and lists every error (nothing is written when there
+is one), then writes units, procedures, dossiers with their related rows and fact rows, the
+reported values and the data's `as_of` in one transaction, with one audit event.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from motcua.audit.services import record_event
+from motcua.dossiers.facts import refresh_facts
+from motcua.dossiers.models import Dossier, DossierDocument, DossierFact, Supplement
+from motcua.errors import LoadError
+from motcua.exchange.bulk import DeferredIndexes
+from motcua.exchange.bundle import DOSSIERS, REPORTED, Bundle
+from motcua.exchange.facts import FactMaker
+from motcua.exchange.importer import (
+    BATCH_SIZE,
+    Counts,
+    DossierCounts,
+    DossierWriter,
+    procedure_index,
+    rate,
+    unit_index,
+    write_procedures,
+    write_units,
+)
+from motcua.exchange.records import DossierRecord, parse_dossier
+from motcua.exchange.validation import CheckedBundle, ErrorList, check_bundle
+from motcua.feedback.models import Complaint, DossierRating
+from motcua.payments.models import Payment
+from motcua.scorecard.models import DataSnapshot
+from motcua.scorecard.services import import_reported_csv, set_data_as_of
+
+AUDIT_ACTION = "exchange.import"
+# From this many dossiers, into tables holding fewer than half as many, indexes are built after
+# the load instead of row by row (see DeferredIndexes).
+DEFER_INDEXES_FROM = 50_000
+INDEXED_TABLES = (Dossier, Supplement, DossierDocument, DossierFact, Payment, DossierRating, Complaint)
+# SQLite page cache during an import (KiB, negative per SQLite's convention): big enough that a
+# batch's index pages stay in memory instead of spilling to the write-ahead log.
+SQLITE_IMPORT_CACHE_KIB = 262_144
+
+
+@dataclass
+class ImportSummary:
+    """What an import did; also the `after` of its audit event."""
+
+    bundle: str
+    as_of: str
+    units: Counts = field(default_factory=Counts)
+    procedures: Counts = field(default_factory=Counts)
+    dossiers: DossierCounts = field(default_factory=DossierCounts)
+    reported: int | None = None  # reported values stored (new or changed); None without reported.csv
+    as_of_stored: bool = False
+    seconds: float = 0.0
+
+    @property
+    def dossier_total(self) -> int:
+        d = self.dossiers
+        return d.created + d.updated + d.unchanged
+
+    @property
+    def rate(self) -> float:
+        """Dossiers per second over the whole run (checking included)."""
+        return rate(self.dossier_total, self.seconds)
+
+    @property
+    def changed(self) -> bool:
+        return (
+            self.units.changed
+            or self.procedures.changed
+            or self.dossiers.changed
+            or bool(self.reported)
+            or self.as_of_stored
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "bundle": self.bundle,
+            "as_of": self.as_of,
+            "units": self.units.as_dict(),
+            "procedures": self.procedures.as_dict(),
+            "dossiers": self.dossiers.as_dict(),
+            "reported": self.reported,
+            "as_of_stored": self.as_of_stored,
+            "seconds": round(self.seconds, 3),
+            "dossiers_per_second": round(self.rate, 1) if self.seconds > 0 else None,
+        }
+
+
+class _Progress:
+    """A tqdm bar on the terminal, or nothing."""
+
+    def __init__(self, enabled: bool, total: int, desc: str, unit: str, unit_scale: bool = False) -> None:
+        self.bar: Any = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=desc, unit=unit, unit_scale=unit_scale, leave=False)
+
+    def update(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+@contextlib.contextmanager
+def _sqlite_tuned() -> Iterator[None]:
+    """A larger page cache and in-memory temporary storage while an import runs on SQLite."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    # temp_store (where index builds sort) cannot change inside a transaction, e.g. under a test's.
+    outside = not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        cache_size = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
+        if outside:
+            cursor.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            if outside:
+                cursor.execute("PRAGMA temp_store = DEFAULT")
+
+
+def _dossier_batches(bundle: Bundle, progress: _Progress) -> Iterator[list[DossierRecord]]:
+    """The records of dossiers.jsonl in batches of BATCH_SIZE (the file was checked already)."""
+    batch: list[DossierRecord] = []
+    for line, raw in bundle.lines(DOSSIERS):
+        if not raw.strip():
+            continue
+        record, problems = parse_dossier(orjson.loads(raw))
+        if record is None:  # the file changed since it was checked
+            raise LoadError([(DOSSIERS, line, f, m) for f, m in problems])
+        batch.append(record)
+        if len(batch) >= BATCH_SIZE:
+            yield batch
+            progress.update(len(batch))
+            batch = []
+    if batch:
+        yield batch
+        progress.update(len(batch))
+
+
+def _check_reported(bundle: Bundle, checked: CheckedBundle, errors: ErrorList) -> None:
+    """Try reported.csv against the bundle's units, then roll back, so its errors join the others."""
+    with transaction.atomic():
+        write_units(checked.units, checked.manifest.province)
+        with bundle.local_path(REPORTED) as path:
+            try:
+                import_reported_csv(path)
+            except LoadError as exc:
+                for file, line, name, message in exc.errors:
+                    errors.add(REPORTED if file in {str(path), path.name} else file, line, name, message)
+        transaction.set_rollback(True)
+
+
+def _defer_indexes(incoming: int) -> DeferredIndexes | None:
+    """Drop the dossier tables' secondary indexes for a large load into (nearly) empty tables."""
+    if incoming < DEFER_INDEXES_FROM:
+        return None
+    stored = Dossier.objects.count()
+    if stored * 2 > incoming:
+        return None
+    deferred = DeferredIndexes(connection, INDEXED_TABLES)
+    deferred.drop()
+    return deferred
+
+
+def _refresh_dependent_facts(unit_ids: set[int], procedure_ids: set[int], facts: FactMaker) -> int:
+    """Refresh the fact rows of stored dossiers whose unit level or procedure time limit changed."""
+    if not (unit_ids or procedure_ids):
+        return 0
+    ids = list(
+        Dossier.objects.filter(unit_id__in=unit_ids)
+        .values_list("pk", flat=True)
+        .union(Dossier.objects.filter(procedure_id__in=procedure_ids).values_list("pk", flat=True))
+    )
+    for start in range(0, len(ids), BATCH_SIZE):
+        refresh_facts(ids[start : start + BATCH_SIZE], calendar=facts.calendar)
+    return len(ids)
+
+
+def import_bundle(
+    path: str | Path, *, actor: Any = None, progress: bool = False, ip: str | None = None
+) -> ImportSummary:
+    """Import the bundle at `path` (a directory or a .zip); see docs/exchange.md.
+
+    Raises `LoadError` listing every problem (file, line, field, message) and changes nothing
+    when the bundle has any. Importing the same bundle again changes nothing and records no
+    audit event; otherwise one `exchange.import` event carries the summary.
+    """
+    started = time.perf_counter()
+    with Bundle(path) as bundle:
+        errors = ErrorList()
+        checking = _Progress(
+            progress, bundle.size(DOSSIERS) if bundle.has(DOSSIERS) else 0, _("Kiểm tra"), "B", True
+        )
+        try:
+            checked = check_bundle(bundle, errors, checking.update)
+        finally:
+            checking.close()
+        if checked is not None and checked.has_reported:
+            _check_reported(bundle, checked, errors)
+        errors.raise_if_any()
+        assert checked is not None
+        summary = ImportSummary(bundle=bundle.name, as_of=checked.manifest.as_of.isoformat())
+        writing = _Progress(progress, checked.dossier_count, _("Nhập hồ sơ"), _("hồ sơ"))
+        try:
+            with _sqlite_tuned(), transaction.atomic():
+                summary.units, level_changed = write_units(checked.units, checked.manifest.province)
+                summary.procedures, limit_changed = write_procedures(checked.procedures)
+                facts = FactMaker()
+                writer = DossierWriter(unit_index(), procedure_index(), facts)
+                deferred = _defer_indexes(checked.dossier_count)
+                for batch in _dossier_batches(bundle, writing):
+                    writer.write(batch)
+                if deferred is not None:
+                    deferred.restore()
+                summary.dossiers = writer.counts
+                summary.dossiers.facts_written += _refresh_dependent_facts(
+                    level_changed, limit_changed, facts
+                )
+                if checked.has_reported:
+                    summary.reported = _import_reported(bundle, actor)
+                summary.as_of_stored = _store_as_of(checked.manifest.as_of, summary)
+                summary.seconds = time.perf_counter() - started
+                if summary.changed:
+                    record_event(
+                        actor=actor,
+                        action=AUDIT_ACTION,
+                        object_type="exchange.bundle",
+                        object_id=bundle.name[:128],
+                        after=summary.as_dict(),
+                        ip=ip,
+                    )
+        finally:
+            writing.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _import_reported(bundle: Bundle, actor: Any) -> int:
+    with bundle.local_path(REPORTED) as path:
+        return import_reported_csv(path, actor=actor)
+
+
+def _store_as_of(as_of: dt.datetime, summary: ImportSummary) -> bool:
+    """Record the manifest's as_of for the scorecards, unless it is already the stored one and the
+    import changed nothing (storing it marks every stored scorecard stale)."""
+    snapshot = DataSnapshot.objects.filter(pk=1).first()
+    if (
+        not summary.changed
+        and snapshot is not None
+        and snapshot.as_of == as_of
+        and snapshot.live_since is None
+    ):
+        return False
+    set_data_as_of(as_of)
+    return True

@@ -1,0 +1,312 @@
+"""The first pass of an import: check the whole bundle and list every error before anything is written.
+
+Units and procedures are small and kept as parsed records. `dossiers.jsonl` is streamed: only its
+codes are kept (to find duplicates), never its records, so memory does not grow with the
+dossiers' content.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import orjson
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from motcua.catalog.models import Procedure
+from motcua.errors import LoadError
+from motcua.exchange.bundle import DOSSIERS, MANIFEST, PROCEDURES, REPORTED, REQUIRED_FILES, UNITS, Bundle
+from motcua.exchange.formats import parse_timestamp
+from motcua.exchange.records import (
+    PROCEDURE_REQUIRED,
+    UNIT_REQUIRED,
+    ProcedureRecord,
+    UnitRecord,
+    parse_dossier,
+    parse_procedure_row,
+    parse_unit_row,
+)
+from motcua.orgs.models import Unit
+
+FORMAT = "motcua-exchange"
+VERSION = 1
+# Beyond this many errors the rest are counted, not listed, so a wholly wrong file cannot exhaust memory.
+MAX_LISTED_ERRORS = 10_000
+
+ErrorRow = tuple[str, int | None, str | None, str]
+
+
+class ErrorList:
+    """The errors found so far, in the (file, line, field, message) form of `LoadError`."""
+
+    def __init__(self, limit: int = MAX_LISTED_ERRORS) -> None:
+        self.rows: list[ErrorRow] = []
+        self.limit = limit
+        self.unlisted = 0
+
+    def add(self, file: str, line: int | None, field: str | None, message: str) -> None:
+        if len(self.rows) < self.limit:
+            self.rows.append((file, line, field, message))
+        else:
+            self.unlisted += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def raise_if_any(self) -> None:
+        if not self.rows:
+            return
+        rows = list(self.rows)
+        if self.unlisted:
+            rows.append(("-", None, None, _("và %(n)d lỗi khác không liệt kê") % {"n": self.unlisted}))
+        raise LoadError(rows)
+
+
+@dataclass
+class Manifest:
+    """manifest.json."""
+
+    as_of: dt.datetime
+    province: str
+
+
+@dataclass
+class CheckedBundle:
+    """What the first pass learnt: the manifest, units, procedures and how many dossiers there are."""
+
+    manifest: Manifest
+    units: list[UnitRecord]
+    procedures: list[ProcedureRecord]
+    dossier_lines: int = 0
+    dossier_count: int = 0
+    has_reported: bool = False
+
+
+def read_csv(
+    bundle: Bundle, name: str, required: tuple[str, ...], errors: ErrorList
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, row) for every data row of a CSV file, cells stripped, keyed by the header.
+
+    Problems with the file itself (no header, missing required columns, a row with the wrong number
+    of cells, bad UTF-8 or quoting) are added to `errors` and the row is skipped.
+    """
+    with bundle.open_text(name) as text:
+        reader = csv.reader(text, strict=True)
+        start = 1
+        try:
+            header = next(reader, None)
+            if header is None:
+                errors.add(name, 1, None, _("tệp trống, thiếu dòng tiêu đề"))
+                return
+            columns = [c.strip() for c in header]
+            missing = [c for c in required if c not in columns]
+            for column in missing:
+                errors.add(name, 1, column, _("thiếu cột bắt buộc"))
+            if missing:
+                return
+            start = reader.line_num + 1
+            for cells in reader:
+                line, start = start, reader.line_num + 1
+                if not cells or (len(cells) == 1 and not cells[0].strip()):
+                    continue
+                if len(cells) != len(columns):
+                    errors.add(
+                        name,
+                        line,
+                        None,
+                        _(
+                            "có %(got)d ô, tiêu đề có %(want)d cột (dấu phẩy trong giá trị phải đặt trong ngoặc kép)"
+                        )
+                        % {"got": len(cells), "want": len(columns)},
+                    )
+                    continue
+                yield line, {c: v.strip() for c, v in zip(columns, cells, strict=True)}
+        except UnicodeDecodeError:
+            errors.add(name, start, None, _("không phải văn bản UTF-8"))
+        except csv.Error as exc:
+            errors.add(name, start, None, _("lỗi định dạng CSV: %(e)s") % {"e": exc})
+
+
+def check_manifest(bundle: Bundle, errors: ErrorList) -> Manifest | None:
+    try:
+        with bundle.open_binary(MANIFEST) as raw:
+            data = orjson.loads(raw.read().removeprefix(b"\xef\xbb\xbf"))
+    except orjson.JSONDecodeError as exc:
+        errors.add(MANIFEST, None, None, _("không phải JSON hợp lệ: %(e)s") % {"e": exc})
+        return None
+    if not isinstance(data, dict):
+        errors.add(MANIFEST, None, None, _("phải là một đối tượng JSON"))
+        return None
+    before = len(errors.rows)
+    if data.get("format") != FORMAT:
+        errors.add(MANIFEST, None, "format", _("phải là “%(f)s”") % {"f": FORMAT})
+    if data.get("version") != VERSION or isinstance(data.get("version"), bool):
+        errors.add(
+            MANIFEST,
+            None,
+            "version",
+            _("phiên bản “%(v)s” không được hỗ trợ; motcua đọc phiên bản %(want)d")
+            % {"v": data.get("version"), "want": VERSION},
+        )
+    as_of = None
+    if data.get("as_of") is None:
+        errors.add(MANIFEST, None, "as_of", _("bắt buộc"))
+    else:
+        try:
+            as_of = parse_timestamp(data["as_of"])
+        except ValueError as exc:
+            errors.add(MANIFEST, None, "as_of", str(exc))
+    province = data.get("province")
+    if isinstance(province, int) and not isinstance(province, bool):
+        province = str(province)
+    if not isinstance(province, str) or not province:
+        errors.add(MANIFEST, None, "province", _("bắt buộc: mã tỉnh, vd: “42”"))
+    elif province != settings.MOTCUA_PROVINCE:
+        errors.add(
+            MANIFEST,
+            None,
+            "province",
+            _("gói dữ liệu của tỉnh %(got)s, hệ thống này phục vụ tỉnh %(want)s (MOTCUA_PROVINCE)")
+            % {"got": province, "want": settings.MOTCUA_PROVINCE},
+        )
+    if len(errors.rows) > before or as_of is None or not isinstance(province, str):
+        return None
+    return Manifest(as_of=as_of, province=province)
+
+
+def check_units(bundle: Bundle, errors: ErrorList) -> tuple[list[UnitRecord], set[str]]:
+    """Rows of units.csv that parsed, and every code the file names (for the dossiers' checks)."""
+    records: list[UnitRecord] = []
+    lines: dict[str, int] = {}
+    for line, row in read_csv(bundle, UNITS, UNIT_REQUIRED, errors):
+        record, problems = parse_unit_row(line, row)
+        for column, message in problems:
+            errors.add(UNITS, line, column, message)
+        code = row.get("code", "")
+        if code and code in lines:
+            errors.add(UNITS, line, "code", _("mã đơn vị trùng với dòng %(n)d") % {"n": lines[code]})
+            continue
+        if code:
+            lines[code] = line
+        if record is not None:
+            records.append(record)
+
+    # Parents: in the bundle or already in the database; the tree the import leaves must have no cycle.
+    parents: dict[str, str] = {
+        code: parent or "" for code, parent in Unit.objects.values_list("code", "parent__code")
+    }
+    known = set(parents) | set(lines)
+    for record in records:
+        if record.parent and record.parent not in known:
+            errors.add(UNITS, record.line, "parent", _("không có đơn vị mã “%(c)s”") % {"c": record.parent})
+    parents.update({r.code: r.parent for r in records})
+    for record in records:
+        seen = [record.code]
+        code = parents.get(record.code, "")
+        while code:
+            if code == record.code:
+                errors.add(
+                    UNITS,
+                    record.line,
+                    "parent",
+                    _("cấp trên tạo thành vòng lặp: %(p)s") % {"p": " → ".join([*seen, code])},
+                )
+                break
+            if code in seen or len(seen) > len(parents):
+                break  # a cycle above this unit; it is reported on the units in it
+            seen.append(code)
+            code = parents.get(code, "")
+    return records, set(lines)
+
+
+def check_procedures(bundle: Bundle, errors: ErrorList) -> tuple[list[ProcedureRecord], set[str]]:
+    """Rows of procedures.csv that parsed, and every code the file names."""
+    records: list[ProcedureRecord] = []
+    lines: dict[str, int] = {}
+    for line, row in read_csv(bundle, PROCEDURES, PROCEDURE_REQUIRED, errors):
+        record, problems = parse_procedure_row(line, row)
+        for column, message in problems:
+            errors.add(PROCEDURES, line, column, message)
+        code = row.get("code", "")
+        if code and code in lines:
+            errors.add(PROCEDURES, line, "code", _("mã thủ tục trùng với dòng %(n)d") % {"n": lines[code]})
+            continue
+        if code:
+            lines[code] = line
+        if record is not None:
+            records.append(record)
+    return records, set(lines)
+
+
+def check_dossiers(
+    bundle: Bundle,
+    unit_codes: set[str],
+    procedure_codes: set[str],
+    errors: ErrorList,
+    advance: Callable[[int], object] | None = None,
+) -> tuple[int, int]:
+    """Stream dossiers.jsonl; returns (lines read, dossiers found). Keeps only the set of codes seen."""
+    seen: dict[str, int] = {}
+    count = 0
+    last_line = 0
+    for line, raw in bundle.lines(DOSSIERS):
+        last_line = line
+        if advance is not None:
+            advance(len(raw))
+        if not raw.strip():
+            continue
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            errors.add(DOSSIERS, line, None, _("không phải JSON hợp lệ: %(e)s") % {"e": exc})
+            continue
+        count += 1
+        _record, problems = parse_dossier(obj)
+        for name, message in problems:
+            errors.add(DOSSIERS, line, name, message)
+        if not isinstance(obj, dict):
+            continue
+        code, procedure, unit = obj.get("code"), obj.get("procedure"), obj.get("unit")
+        if isinstance(procedure, str) and procedure and procedure not in procedure_codes:
+            errors.add(DOSSIERS, line, "procedure", _("không có thủ tục mã “%(c)s”") % {"c": procedure})
+        if isinstance(unit, str) and unit and unit not in unit_codes:
+            errors.add(DOSSIERS, line, "unit", _("không có đơn vị mã “%(c)s”") % {"c": unit})
+        if isinstance(code, str) and code:
+            first = seen.setdefault(code, line)
+            if first != line:
+                errors.add(DOSSIERS, line, "code", _("mã hồ sơ trùng với dòng %(n)d") % {"n": first})
+    return last_line, count
+
+
+def check_bundle(
+    bundle: Bundle, errors: ErrorList, advance: Callable[[int], object] | None = None
+) -> CheckedBundle | None:
+    """Check every file of the bundle, adding every problem to `errors`.
+
+    Returns what the write pass needs, or None when a required file is missing or the manifest is
+    unusable (the other files are still checked, so one run lists everything).
+    """
+    for name in REQUIRED_FILES:
+        if not bundle.has(name):
+            errors.add(name, None, None, _("thiếu tệp bắt buộc"))
+    manifest = check_manifest(bundle, errors) if bundle.has(MANIFEST) else None
+    units, unit_codes = check_units(bundle, errors) if bundle.has(UNITS) else ([], set())
+    procedures, procedure_codes = check_procedures(bundle, errors) if bundle.has(PROCEDURES) else ([], set())
+    unit_codes |= set(Unit.objects.values_list("code", flat=True))
+    procedure_codes |= set(Procedure.objects.values_list("code", flat=True))
+    lines = count = 0
+    if bundle.has(DOSSIERS):
+        lines, count = check_dossiers(bundle, unit_codes, procedure_codes, errors, advance)
+    if manifest is None or not all(bundle.has(name) for name in REQUIRED_FILES):
+        return None
+    return CheckedBundle(
+        manifest=manifest,
+        units=units,
+        procedures=procedures,
+        dossier_lines=lines,
+        dossier_count=count,
+        has_reported=bundle.has(REPORTED),
+    )
