@@ -37,11 +37,11 @@ DEMO_USERS = [
     DemoUser("lanhdao.bacha", "Ngô Thị Lan", Role.UNIT_LEADER, "000.03.21.H29"),
     DemoUser("042090001234", "Nguyễn Văn An", Role.CITIZEN, None, citizen_id="042090001234"),
     DemoUser(
-        "3000123457",
+        "3000123455",
         "Trương Thị Doanh",
         Role.CITIZEN,
         None,
-        tax_code="3000123457",
+        tax_code="3000123455",
         organization_name="Công ty TNHH Thương mại Hồng Lĩnh",
     ),
 ]
