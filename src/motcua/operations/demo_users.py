@@ -12,6 +12,9 @@ from motcua.accounts.models import User
 from motcua.orgs.models import Unit
 
 DEMO_PASSWORD = "HaTinh@2023"
+LIVE_COMMUNE = "000.01.40.H29"  # UBND Phường Thành Sen, in force since 01/07/2025
+LIVE_DEPARTMENT = "000.00.03.H29"  # Sở Tư pháp
+DEMO_CITIZEN = "042090001234"
 
 
 @dataclass(frozen=True)
@@ -31,10 +34,12 @@ DEMO_USERS = [
     DemoUser("lanhdao.stp", "Phạm Văn Lãnh", Role.UNIT_LEADER, "000.00.03.H29"),
     DemoUser("motcua.stp", "Lê Thị Tiếp", Role.COUNTER_OFFICER, "000.00.03.H29"),
     DemoUser("xuly.stp", "Hoàng Văn Xử", Role.PROCESSING_OFFICER, "000.00.03.H29"),
+    # The 2023 city (a district until 30/06/2025): its leader reads the 2023 scorecard of its communes.
     DemoUser("lanhdao.tphatinh", "Đặng Văn Thành", Role.UNIT_LEADER, "000.00.21.H29"),
-    DemoUser("motcua.bacha", "Võ Thị Hà", Role.COUNTER_OFFICER, "000.03.21.H29"),
-    DemoUser("xuly.bacha", "Bùi Văn Bắc", Role.PROCESSING_OFFICER, "000.03.21.H29"),
-    DemoUser("lanhdao.bacha", "Ngô Thị Lan", Role.UNIT_LEADER, "000.03.21.H29"),
+    # Phường Thành Sen (from 01/07/2025; it took in Bắc Hà, Nam Hà, Trần Phú … of the 2023 city).
+    DemoUser("motcua.thanhsen", "Võ Thị Hà", Role.COUNTER_OFFICER, LIVE_COMMUNE),
+    DemoUser("xuly.thanhsen", "Bùi Văn Bắc", Role.PROCESSING_OFFICER, LIVE_COMMUNE),
+    DemoUser("lanhdao.thanhsen", "Ngô Thị Lan", Role.UNIT_LEADER, LIVE_COMMUNE),
     DemoUser("042090001234", "Nguyễn Văn An", Role.CITIZEN, None, citizen_id="042090001234"),
     DemoUser(
         "3000123455",

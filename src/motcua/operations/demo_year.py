@@ -103,7 +103,9 @@ class YearWriter:
         levels: dict[str, _Level] = {}
         for level in ("province", "district", "commune"):
             kinds = ["department", "central_agency"] if level == "province" else ["people_committee"]
-            codes = list(units.filter(level=level, kind__in=kinds).order_by("code").values_list("code", flat=True))
+            codes = list(
+                units.filter(level=level, kind__in=kinds).order_by("code").values_list("code", flat=True)
+            )
             # Units differ in size: a city ward files many times what a mountain commune does.
             weights = [self.rng.lognormvariate(0, 0.6) for _ in codes]
             levels[level] = _Level(units=codes, unit_weights=weights)
@@ -119,10 +121,16 @@ class YearWriter:
                 online_level=p.online_level,
                 online_payment=p.online_payment,
                 components=[(c.name, c.from_store, bool(c.national_db)) for c in p.components.all()],
-                unit_code=p.province_unit.code if p.province_unit and p.province_unit.code in in_force else None,
+                unit_code=p.province_unit.code
+                if p.province_unit and p.province_unit.code in in_force
+                else None,
             )
             weight = FIELD_WEIGHT.get(p.field, DEFAULT_FIELD_WEIGHT)
-            for level, performed in (("province", p.at_province), ("district", p.at_district), ("commune", p.at_commune)):
+            for level, performed in (
+                ("province", p.at_province),
+                ("district", p.at_district),
+                ("commune", p.at_commune),
+            ):
                 if performed and levels[level].units:
                     levels[level].procs.append(proc)
                     levels[level].proc_weights.append(weight)
@@ -132,7 +140,9 @@ class YearWriter:
         rng = self.rng
         if online and rng.random() < 0.22:  # online filings come at any hour, weekends included
             day = rng.choice(self.days)
-            return dt.datetime(day.year, day.month, day.day, rng.randrange(24), rng.randrange(60), tzinfo=VIETNAM)
+            return dt.datetime(
+                day.year, day.month, day.day, rng.randrange(24), rng.randrange(60), tzinfo=VIETNAM
+            )
         day = rng.choice(self.working)
         hour = rng.choice((7, 8, 8, 9, 9, 10, 10, 11, 13, 14, 14, 15, 15, 16))
         return dt.datetime(day.year, day.month, day.day, hour, rng.randrange(60), tzinfo=VIETNAM)
@@ -172,7 +182,12 @@ class YearWriter:
         if late:
             finish = self._working_offset(due, rng.uniform(1, 8))
         else:
-            finish = min(self.calendar.add_working_time(self._working_offset(received, span * rng.uniform(0.2, 0.95)), pause), due)
+            finish = min(
+                self.calendar.add_working_time(
+                    self._working_offset(received, span * rng.uniform(0.2, 0.95)), pause
+                ),
+                due,
+            )
         finished = returned = None
         if outcome == "withdrawn":
             finished = None
@@ -196,7 +211,9 @@ class YearWriter:
             else:
                 source = "paper"
             digitized = source != "paper" or r() < PAPER_DIGITIZED
-            documents.append({"component": name, "source": source, "available": bool(available), "digitized": digitized})
+            documents.append(
+                {"component": name, "source": source, "available": bool(available), "digitized": digitized}
+            )
 
         result = None
         if outcome in ("approved", "rejected") and finished:
@@ -245,7 +262,9 @@ def write_year_bundle(path: Path, dossiers: int = DEFAULT_DOSSIERS, seed: int = 
     path.mkdir(parents=True, exist_ok=True)
     writer = YearWriter(random.Random(seed))
     (path / "manifest.json").write_bytes(
-        orjson.dumps({"format": "motcua-exchange", "version": 1, "as_of": AS_OF.isoformat(), "province": "42"})
+        orjson.dumps(
+            {"format": "motcua-exchange", "version": 1, "as_of": AS_OF.isoformat(), "province": "42"}
+        )
     )
     with open(path / "units.csv", "w", encoding="utf-8", newline="") as out:
         write_units(out)

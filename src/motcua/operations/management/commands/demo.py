@@ -64,11 +64,16 @@ class Command(BaseCommand):
         users = ensure_demo_users()
         self.done(t, f"{sum(created for _, created in users)} mới")
 
-        from motcua.operations import demo_year
+        from motcua.operations import demo_live, demo_year
+        from motcua.operations.demo_users import DEMO_CITIZEN, LIVE_COMMUNE, LIVE_DEPARTMENT
 
         t = self.step("Một năm hồ sơ mẫu (2023)")
         summary = demo_year.ensure_year(dossiers=dossiers)
         self.done(t, summary)
+
+        t = self.step("Hồ sơ đang giải quyết hôm nay (qua các dịch vụ nghiệp vụ)")
+        made = demo_live.ensure_live([LIVE_COMMUNE, LIVE_DEPARTMENT], DEMO_CITIZEN)
+        self.done(t, f"{made} hồ sơ mới" if made else "đã có, giữ nguyên")
 
         self.stdout.write(
             f"\nSẵn sàng sau {time.monotonic() - total:.0f} s. Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):"
