@@ -120,7 +120,7 @@ def _advance(dossier: Dossier, cast: _Cast, until: Callable[[Dossier], bool], at
             if to_unit is None:
                 return dossier
             return dossiers.forward(
-                cast[Role.PROCESSING_OFFICER], dossier, to_unit, note="Đề nghị phối hợp xác minh.", at=at
+                cast[Role.UNIT_LEADER], dossier, to_unit, note="Đề nghị phối hợp xác minh.", at=at
             )
         if Action.APPROVE in allowed:
             dossier = dossiers.approve(
@@ -137,7 +137,7 @@ def _advance(dossier: Dossier, cast: _Cast, until: Callable[[Dossier], bool], at
 
 
 def _one(stage: str, n: int, procedure: Procedure, cast: _Cast, citizen: User, start: dt.datetime) -> Dossier:
-    online = procedure.online_level == "full" and (stage in ("new", "rated") or n % 2 == 0)
+    online = procedure.online_level == "full" and (stage in ("new", "refused", "rated") or n % 2 == 0)
     if online:
         dossier = dossiers.submit_online(
             citizen, cast.unit, procedure, _documents(procedure, citizen, citizen.username), at=start
@@ -224,6 +224,8 @@ def ensure_live(unit_codes: list[str], citizen_username: str, seed: int = 2026) 
                         if stage in ("supplement", "processed", "returned", "rated")
                         else (interagency + inhouse)
                     )
+                    if stage in ("new", "refused", "rated"):  # these start online
+                        pool = [p for p in pool if p.online_level == "full"] or pool
                     if not pool:
                         continue
                     procedure = pool[n % len(pool)]
