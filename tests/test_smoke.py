@@ -1,3 +1,8 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
 def test_home_page_answers(client):
     assert client.get("/").status_code == 200
 
