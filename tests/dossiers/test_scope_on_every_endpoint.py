@@ -56,11 +56,11 @@ def commune_a_data(world, settings):
     """Commune A's data: a dossier (with a pending online payment and a complaint), a reported
     value and a token of A's leader."""
     settings.PAYMENT_SIMULATOR = True
+    world.procedure.fee = 50_000
+    world.procedure.save()
     dossier = world.receive(applicant_user=world.citizen)
     dossier.refresh_from_db()
-    payment, _ = (None, None)
-    if dossier.procedure.fee:
-        payment, _ = create_online_payment(world.citizen, dossier)
+    payment, _ = create_online_payment(world.citizen, dossier)
     complaint = file_complaint(world.citizen, dossier, "Cán bộ hẹn trả kết quả chậm.")
     ensure_plan("hatinh-2023")
     reported = report_value(
@@ -75,7 +75,7 @@ def commune_a_data(world, settings):
     token, _ = create_api_token(world.leader, "tích hợp", world.leader)
     return {
         "dossier": dossier,
-        "payment_reference": payment.reference if payment else "KHONGCO",
+        "payment_reference": payment.reference,
         "complaint": complaint,
         "reported": reported,
         "token": token,
