@@ -57,6 +57,7 @@ def commune_a_data(world, settings):
     value and a token of A's leader."""
     settings.PAYMENT_SIMULATOR = True
     world.procedure.fee = 50_000
+    world.procedure.online_payment = True
     world.procedure.save()
     dossier = world.receive(applicant_user=world.citizen)
     dossier.refresh_from_db()
