@@ -13,5 +13,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("motcua.accounts.urls")),
     path("payments/", include("motcua.payments.urls")),
+    path("dashboard/", include("motcua.scorecard.urls")),
     path("", include("motcua.web.urls")),
 ]
+
+# Error pages in the site's layout, in Vietnamese (never a traceback).
+handler403 = "motcua.web.views.errors.forbidden"
+handler404 = "motcua.web.views.errors.not_found"
+handler500 = "motcua.web.views.errors.server_error"

@@ -33,9 +33,12 @@ def test_reported_values_are_imported_once(tiny):
 
 
 def test_reported_errors_join_the_others_and_nothing_changes(tiny):
-    (tiny / "reported.csv").write_text(REPORTED + "par_plan_issued,NO.SUCH.UNIT,2023,1,,,\n", encoding="utf-8")
+    (tiny / "reported.csv").write_text(
+        REPORTED + "par_plan_issued,NO.SUCH.UNIT,2023,1,,,\n", encoding="utf-8"
+    )
     (tiny / "units.csv").write_text(
-        (tiny / "units.csv").read_text(encoding="utf-8") + "BAD,Đơn vị,people_committee,galaxy,\n", encoding="utf-8"
+        (tiny / "units.csv").read_text(encoding="utf-8") + "BAD,Đơn vị,people_committee,galaxy,\n",
+        encoding="utf-8",
     )
     counts = table_counts()
     with pytest.raises(LoadError) as caught:

@@ -113,3 +113,10 @@ def test_a_file_may_name_a_parent_already_in_the_database(ha_tinh, tmp_path):
     school = Unit.objects.get(code="T.1")
     assert school.parent == ha_tinh("Sở Giáo dục và Đào tạo")
     assert school.path.startswith(school.parent.path)
+
+
+@pytest.mark.django_db
+def test_a_malformed_as_of_date_is_refused_by_the_command():
+    with pytest.raises(CommandError, match="--as-of: not a date YYYY-MM-DD: '31/12/2023'"):
+        call_command("load_units", "--as-of", "31/12/2023")
+    assert not Unit.objects.exists()

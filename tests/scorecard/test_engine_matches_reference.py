@@ -41,3 +41,15 @@ def test_engine_matches_the_reference_on_edge_cases(edge, plan, period, as_of):
         moment,
     )
     assert keyed(evaluate(plan, period, moment), plan) == expected
+
+
+@pytest.mark.django_db
+def test_the_province_key_is_the_bundles_province():
+    load_records(edge_bundle.UNITS, edge_bundle.PROCEDURES, edge_bundle.DOSSIERS, "38", edge_bundle.AS_OF)
+    moment = stamp(edge_bundle.AS_OF)
+    expected = reference_rows(
+        "qd766", edge_bundle.UNITS, edge_bundle.PROCEDURES, edge_bundle.DOSSIERS, "38", "2023", moment
+    )
+    got = keyed(evaluate("qd766", "2023", moment), "qd766")
+    assert got == expected
+    assert {key for (_i, scope, key) in got if scope == "province"} == {"38"}

@@ -13,19 +13,22 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers.choices import Outcome, Source, Status
 from motcua.dossiers.models import Dossier, DossierDocument, DossierFact, Supplement
+from motcua.errors import LoadError
 from motcua.exchange.bulk import TableWriter, field_of, time_adapter
+from motcua.exchange.bundle import DOSSIERS, Bundle
 from motcua.exchange.facts import FactMaker
-from motcua.exchange.records import DossierRecord, ProcedureRecord, UnitRecord
+from motcua.exchange.records import DossierRecord, ProcedureRecord, UnitRecord, parse_dossier
 from motcua.feedback.models import Complaint, DossierRating
 from motcua.orgs.models import Unit
 from motcua.payments.models import Payment, PaymentStatus
@@ -277,6 +280,15 @@ class DossierWriter:
         self.ratings = TableWriter(connection, DossierRating, ("dossier_id", "value", "rated_at"), now)
         self.complaints = TableWriter(connection, Complaint, ("dossier_id", "text", "filed_at"), now)
         self.fact_rows = TableWriter(connection, DossierFact, ("dossier_id", *facts.columns), now)
+        self.tables = {
+            "dossiers": self.dossiers,
+            "supplements": self.supplements,
+            "documents": self.documents,
+            "payments": self.payments,
+            "ratings": self.ratings,
+            "complaints": self.complaints,
+            "fact_rows": self.fact_rows,
+        }
         self._ids: list[range] = []
         self._table_was_empty = not Dossier.objects.exists()
         if self.vendor != "postgresql":
@@ -311,6 +323,24 @@ class DossierWriter:
             )
             self._ids.extend(range(v, v + 1) for (v,) in cursor.fetchall())
 
+    @property
+    def fresh(self) -> bool:
+        """True when the dossier table was empty when the run started: every record is a new dossier."""
+        return self._table_was_empty
+
+    def consecutive_ids(self, n: int) -> int | None:
+        """The first of `n` consecutive ids reserved for this run, or None when they cannot be had."""
+        if self.vendor == "postgresql":
+            self._reserve_block(n)
+            block = self._ids[-1]
+            if len(block) != n:
+                return None
+            self._ids.pop()
+            return block.start
+        block = self._ids[0]
+        self._ids[0] = block[n:]
+        return block.start
+
     def _take_ids(self, n: int) -> list[int]:
         taken: list[int] = []
         while len(taken) < n:
@@ -343,6 +373,7 @@ class DossierWriter:
         return adapt
 
     def write(self, records: list[DossierRecord]) -> None:
+        """Write one batch: insert the new dossiers, update the existing ones where they differ."""
         self.time.memo.clear()
         existing_ids: dict[str, int] = {}
         if not self._table_was_empty:
@@ -378,8 +409,8 @@ class DossierWriter:
 
     def _children(
         self, pairs: list[tuple[int, DossierRecord]], which: set[str] | None = None
-    ) -> list[tuple[TableWriter, list[tuple[Any, ...]]]]:
-        """The related rows of `pairs` per table; `which` limits the kinds (None: all)."""
+    ) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """The related rows of `pairs`, per table name of `self.tables`; `which` limits the tables."""
         t = self.time
         supplements, documents, payments, ratings, complaints = [], [], [], [], []
         for pk, r in pairs:
@@ -394,28 +425,39 @@ class DossierWriter:
             if r.complaint:
                 complaints.append((pk, COMPLAINT_TEXT, t(r.finished_at or r.received_at)))
         return [
-            (writer, rows)
-            for kind, writer, rows in (
-                ("supplements", self.supplements, supplements),
-                ("documents", self.documents, documents),
-                ("payments", self.payments, payments),
-                ("rating", self.ratings, ratings),
-                ("complaint", self.complaints, complaints),
+            (name, rows)
+            for name, rows in (
+                ("supplements", supplements),
+                ("documents", documents),
+                ("payments", payments),
+                ("ratings", ratings),
+                ("complaints", complaints),
             )
-            if rows and (which is None or kind in which)
+            if rows and (which is None or name in which)
         ]
 
-    def _insert(self, pairs: list[tuple[int, DossierRecord]]) -> None:
-        if not pairs:
-            return
+    def rows_for_new(self, pairs: list[tuple[int, DossierRecord]]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """Every row that new dossiers `pairs` (id, record) bring, per table name. Touches no database,
+        so a worker process can run it (see `motcua.exchange.pipeline`)."""
+        self.time.memo.clear()
         source = Source.IMPORT.value
         dossiers = [(pk, r.code, source, *self._dossier_values(r, derive_status(r))) for pk, r in pairs]
-        jobs = [(self.dossiers, dossiers), *self._children(pairs)]
-        jobs.append((self.fact_rows, self.facts.rows(pairs, self.units, self.procedures)))
-        for writer, rows in jobs:
-            writer.insert(rows)
-        self.counts.facts_written += len(pairs)
-        self.counts.created += len(pairs)
+        return [
+            ("dossiers", dossiers),
+            *self._children(pairs),
+            ("fact_rows", self.facts.rows(pairs, self.units, self.procedures)),
+        ]
+
+    def insert_rows(self, tables: list[tuple[str, list[tuple[Any, ...]]]], dossiers: int) -> None:
+        """Insert what `rows_for_new` prepared for `dossiers` new dossiers."""
+        for name, rows in tables:
+            self.tables[name].insert(rows)
+        self.counts.facts_written += dossiers
+        self.counts.created += dossiers
+
+    def _insert(self, pairs: list[tuple[int, DossierRecord]]) -> None:
+        if pairs:
+            self.insert_rows(self.rows_for_new(pairs), len(pairs))
 
     # updates -------------------------------------------------------------------------------------
 
@@ -489,9 +531,9 @@ class DossierWriter:
             if _canonical(r.payments) != _canonical(current.payments.get(pk, [])):
                 replace["payments"].append(pk)
             if r.rating != current.ratings.get(pk):
-                replace["rating"].append(pk)
+                replace["ratings"].append(pk)
             if r.complaint != (pk in current.complaints):
-                replace["complaint"].append(pk)
+                replace["complaints"].append(pk)
         for pks in replace.values():
             touched.update(pks)
         self._write_updates(dossier_updates)
@@ -500,16 +542,16 @@ class DossierWriter:
             ("supplements", Supplement, {}),
             ("documents", DossierDocument, {}),
             ("payments", Payment, {"status": PaymentStatus.PAID}),
-            ("rating", DossierRating, {}),
-            ("complaint", Complaint, {}),
+            ("ratings", DossierRating, {}),
+            ("complaints", Complaint, {}),
         ):
             pks = replace.get(kind, [])
             if not pks:
                 continue
             for chunk in _in_chunks(pks):
                 model._default_manager.filter(dossier_id__in=chunk, **extra).delete()
-            for writer, rows in self._children([(pk, by_pk[pk]) for pk in pks], which={kind}):
-                writer.insert(rows)
+            for name, rows in self._children([(pk, by_pk[pk]) for pk in pks], which={kind}):
+                self.tables[name].insert(rows)
         # Fact rows: recomputed for every dossier of the batch, rewritten where they differ.
         stale = []
         for row in self.facts.rows(pairs, self.units, self.procedures, adapt=False):
@@ -543,6 +585,23 @@ class DossierWriter:
         now = connection.ops.adapt_datetimefield_value(self.now)
         with connection.cursor() as cursor:
             cursor.executemany(sql, [(*row[:-1], now, row[-1]) for row in rows])
+
+
+def dossier_batches(bundle: Bundle) -> Iterator[list[DossierRecord]]:
+    """The records of dossiers.jsonl in batches of BATCH_SIZE (the file was checked already)."""
+    batch: list[DossierRecord] = []
+    for line, raw in bundle.lines(DOSSIERS):
+        if not raw.strip():
+            continue
+        record, problems = parse_dossier(orjson.loads(raw))
+        if record is None:  # the file changed since it was checked
+            raise LoadError([(DOSSIERS, line, f, m) for f, m in problems])
+        batch.append(record)
+        if len(batch) >= BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def rate(count: int, seconds: float) -> float:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ from motcua.audit.services import record_event
 from motcua.dossiers.facts import refresh_facts
 from motcua.dossiers.models import Dossier, DossierDocument, DossierFact, Supplement
 from motcua.errors import LoadError
-from motcua.exchange.bulk import DeferredIndexes
+from motcua.exchange.bulk import DeferredMaintenance
 from motcua.exchange.bundle import DOSSIERS, REPORTED, Bundle
 from motcua.exchange.facts import FactMaker
 from motcua.exchange.importer import (
@@ -32,13 +32,14 @@ from motcua.exchange.importer import (
     Counts,
     DossierCounts,
     DossierWriter,
+    dossier_batches,
     procedure_index,
     rate,
     unit_index,
     write_procedures,
     write_units,
 )
-from motcua.exchange.records import DossierRecord, parse_dossier
+from motcua.exchange.pipeline import run_pipeline
 from motcua.exchange.validation import CheckedBundle, ErrorList, check_bundle
 from motcua.feedback.models import Complaint, DossierRating
 from motcua.payments.models import Payment
@@ -46,10 +47,10 @@ from motcua.scorecard.models import DataSnapshot
 from motcua.scorecard.services import import_reported_csv, set_data_as_of
 
 AUDIT_ACTION = "exchange.import"
-# From this many dossiers, into tables holding fewer than half as many, indexes are built after
-# the load instead of row by row (see DeferredIndexes).
+# From this many dossiers, into tables holding fewer than half as many, indexes (and foreign keys
+# on PostgreSQL) are built after the load instead of row by row (see DeferredMaintenance).
 DEFER_INDEXES_FROM = 50_000
-INDEXED_TABLES = (Dossier, Supplement, DossierDocument, DossierFact, Payment, DossierRating, Complaint)
+DOSSIER_TABLES = (Dossier, Supplement, DossierDocument, DossierFact, Payment, DossierRating, Complaint)
 # SQLite page cache during an import (KiB, negative per SQLite's convention): big enough that a
 # batch's index pages stay in memory instead of spilling to the write-ahead log.
 SQLITE_IMPORT_CACHE_KIB = 262_144
@@ -122,6 +123,19 @@ class _Progress:
 
 
 @contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while batches are built: an import makes millions of objects
+    that die young and form no cycles, and each collection would walk them all."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
 def _sqlite_tuned() -> Iterator[None]:
     """A larger page cache and in-memory temporary storage while an import runs on SQLite."""
     if connection.vendor != "sqlite":
@@ -144,25 +158,6 @@ def _sqlite_tuned() -> Iterator[None]:
                 cursor.execute("PRAGMA temp_store = DEFAULT")
 
 
-def _dossier_batches(bundle: Bundle, progress: _Progress) -> Iterator[list[DossierRecord]]:
-    """The records of dossiers.jsonl in batches of BATCH_SIZE (the file was checked already)."""
-    batch: list[DossierRecord] = []
-    for line, raw in bundle.lines(DOSSIERS):
-        if not raw.strip():
-            continue
-        record, problems = parse_dossier(orjson.loads(raw))
-        if record is None:  # the file changed since it was checked
-            raise LoadError([(DOSSIERS, line, f, m) for f, m in problems])
-        batch.append(record)
-        if len(batch) >= BATCH_SIZE:
-            yield batch
-            progress.update(len(batch))
-            batch = []
-    if batch:
-        yield batch
-        progress.update(len(batch))
-
-
 def _check_reported(bundle: Bundle, checked: CheckedBundle, errors: ErrorList) -> None:
     """Try reported.csv against the bundle's units, then roll back, so its errors join the others."""
     with transaction.atomic():
@@ -176,14 +171,15 @@ def _check_reported(bundle: Bundle, checked: CheckedBundle, errors: ErrorList) -
         transaction.set_rollback(True)
 
 
-def _defer_indexes(incoming: int) -> DeferredIndexes | None:
-    """Drop the dossier tables' secondary indexes for a large load into (nearly) empty tables."""
+def _defer_indexes(incoming: int) -> DeferredMaintenance | None:
+    """Drop the dossier tables' secondary indexes and foreign keys for a large load into (nearly)
+    empty tables; the caller restores them before committing."""
     if incoming < DEFER_INDEXES_FROM:
         return None
     stored = Dossier.objects.count()
     if stored * 2 > incoming:
         return None
-    deferred = DeferredIndexes(connection, INDEXED_TABLES)
+    deferred = DeferredMaintenance(connection, DOSSIER_TABLES)
     deferred.drop()
     return deferred
 
@@ -234,8 +230,11 @@ def import_bundle(
                 facts = FactMaker()
                 writer = DossierWriter(unit_index(), procedure_index(), facts)
                 deferred = _defer_indexes(checked.dossier_count)
-                for batch in _dossier_batches(bundle, writing):
-                    writer.write(batch)
+                with _collector_paused():
+                    if not run_pipeline(writer, bundle, checked.dossier_count, writing.update):
+                        for batch in dossier_batches(bundle):
+                            writer.write(batch)
+                            writing.update(len(batch))
                 if deferred is not None:
                     deferred.restore()
                 summary.dossiers = writer.counts

@@ -109,8 +109,13 @@ class ReportedOut(Schema):
     review_note: str
 
 
+def _user(request: HttpRequest) -> Any:
+    """The signed-in user, which Ninja's auth put on the request."""
+    return getattr(request, "auth", None)
+
+
 def _reader(request: HttpRequest) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
+    user = _user(request)
     if not selectors.may_read_scorecard(user):
         raise Forbidden(_("Chỉ cán bộ, công chức có vai trò trong đơn vị được xem bảng theo dõi."))
     return user
@@ -122,7 +127,7 @@ def _reported_out(value: ReportedValue) -> ReportedOut:
         plan=value.plan.code,
         indicator=value.indicator,
         period=value.period,
-        unit=value.unit.code if value.unit_id else None,
+        unit=value.unit.code if value.unit is not None else None,
         value=value.value,
         numerator=value.numerator,
         denominator=value.denominator,
@@ -165,7 +170,7 @@ def report_value(request: HttpRequest, payload: ReportedIn) -> ReportedOut:
         if evidence_file is None:
             raise NotFound(_("Không có tệp minh chứng này."), field="evidence_file_id")
     value = services.report_value(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=_user(request),
         plan_code=payload.plan,
         indicator=payload.indicator,
         period=payload.period,
@@ -186,10 +191,10 @@ def report_value(request: HttpRequest, payload: ReportedIn) -> ReportedOut:
 )
 def approve_value(request: HttpRequest, value_id: int, payload: ReviewIn) -> ReportedOut:
     value = services.approve(
-        actor=request.auth,
+        actor=_user(request),
         reported_id=value_id,
         note=payload.note,
-        ip=client_ip(request),  # type: ignore[attr-defined]
+        ip=client_ip(request),
     )
     return _reported_out(value)
 
@@ -199,10 +204,10 @@ def approve_value(request: HttpRequest, value_id: int, payload: ReviewIn) -> Rep
 )
 def send_back_value(request: HttpRequest, value_id: int, payload: ReviewIn) -> ReportedOut:
     value = services.send_back(
-        actor=request.auth,
+        actor=_user(request),
         reported_id=value_id,
         note=payload.note,
-        ip=client_ip(request),  # type: ignore[attr-defined]
+        ip=client_ip(request),
     )
     return _reported_out(value)
 

@@ -25,7 +25,6 @@ from motcua.scorecard.predicates import (
     DOSSIER,
     POPULATION_KINDS,
     PROCEDURE,
-    ExpressionError,
     check_expression,
 )
 
@@ -207,6 +206,11 @@ def _number(value: Any) -> Decimal | None:
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
+def _kind_of(population: Any) -> str | None:
+    """The row kind a population counts, None for an unknown one."""
+    return POPULATION_KINDS.get(population) if isinstance(population, str) else None
+
+
 def _text(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
@@ -244,7 +248,7 @@ def parse_definition(data: Any, source: str = "<definition>") -> PlanDefinition:
         problems.add("code", _("Mã gồm chữ thường, số, dấu gạch ngang (vd: hatinh-2024)."))
     if not _text(data.get("name")):
         problems.add("name", _("Thiếu tên."))
-    year = data.get("year")
+    year: Any = data.get("year")
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
         problems.add("year", _("Năm phải là số nguyên (vd: 2024)."))
     kind = data.get("kind")
@@ -271,10 +275,10 @@ def parse_definition(data: Any, source: str = "<definition>") -> PlanDefinition:
     if problems.errors:
         raise LoadError(problems.errors)
     return PlanDefinition(
-        code=code,
+        code=str(code),
         name=data["name"].strip(),
-        year=year,
-        kind=kind,
+        year=int(year),
+        kind=str(kind),
         previous=previous,
         level_order=tuple(level_order),
         groups=tuple(groups),
@@ -355,7 +359,7 @@ def _indicator(
     elif source == DOSSIERS:
         if population == SPECIAL:
             rates = _rule(rule, code, problems)
-        elif POPULATION_KINDS.get(population) not in (DOSSIER, "payment"):
+        elif _kind_of(population) not in (DOSSIER, "payment"):
             bad(
                 "population",
                 _(
@@ -365,17 +369,17 @@ def _indicator(
         else:
             if rule is not None:
                 bad("rule", _("Chỉ dùng rule với population “special”."))
-            kind = POPULATION_KINDS[population]
+            kind = _kind_of(population) or DOSSIER
             if raw.get("denominator") is not None:
                 _expression(raw["denominator"], kind, f"{code}.denominator", problems)
             if count == COUNT_PROCEDURES:
                 numerator_population = numerator_population or population
-                if POPULATION_KINDS.get(numerator_population) not in (DOSSIER, "payment"):
+                if _kind_of(numerator_population) not in (DOSSIER, "payment"):
                     bad("numerator_population", _("Phải là một population hồ sơ hoặc payments."))
                 else:
                     _expression(
                         raw.get("numerator"),
-                        POPULATION_KINDS[numerator_population],
+                        _kind_of(numerator_population) or DOSSIER,
                         f"{code}.numerator",
                         problems,
                     )
@@ -431,7 +435,7 @@ def _indicator(
         code=code,
         name=raw["name"].strip(),
         group=raw["group"],
-        source=source,
+        source=str(source),
         population=population if source != REPORTED else None,
         numerator=raw.get("numerator"),
         denominator=raw.get("denominator"),
@@ -464,7 +468,7 @@ def _rule(rule: Any, code: str, problems: _Problems) -> list[Rate]:
     rates = []
     for j, rate in enumerate(rates_raw):
         where = f"{code}.rule.rates[{j}]"
-        if not isinstance(rate, dict) or POPULATION_KINDS.get(rate.get("population")) != DOSSIER:
+        if not isinstance(rate, dict) or _kind_of(rate.get("population")) != DOSSIER:
             problems.add(f"{where}.population", _("Mỗi rate cần một population hồ sơ."))
             continue
         if "numerator" not in rate:
@@ -531,7 +535,3 @@ def definition_from_json(data: dict[str, Any], source: str) -> PlanDefinition:
     if key not in _parsed:
         _parsed[key] = parse_definition(data, source=source)
     return _parsed[key]
-
-
-def expression_error_text(error: ExpressionError) -> str:
-    return f"{error.path}: {error}"

@@ -18,6 +18,7 @@ and the dossiers behind it never disagree.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -307,15 +308,28 @@ class Evaluation:
         self.catalog: dict[str, int] = {}
         self.units: dict[int, tuple[str, str]] = {}  # id → (code, level)
         self.distinct_unit_ids: set[int] = set()
+        self.reports: dict[tuple[Any, str], list[tuple[Any, ...]]] | None = None
+        self.previous_reports: dict[tuple[Any, str], list[tuple[Any, ...]]] | None = None
+        self.previous_plans: list[Any] = []
 
-    # measures: each distinct (row kind, filter) becomes one conditional COUNT
-    def _measure(self, kind: str, q: Q) -> str:
-        key = (kind, str(q))
+    # Measures: each distinct filter becomes one conditional COUNT. The key is the filter as the
+    # definition writes it (a Q's text would evaluate the querysets inside it).
+    def _measure(self, kind: str, q: Q, *definition: Any) -> str:
+        key = (kind, json.dumps(definition, sort_keys=True, default=str))
         if key not in self.aliases:
             alias = f"m{len(self.aliases)}"
             self.aliases[key] = alias
             self.measures[kind].append((alias, q))
         return self.aliases[key]
+
+    def _pair(
+        self, kind: str, den: Q, num: Q, population: Any, denominator: Any, numerator: Any
+    ) -> tuple[str, str]:
+        """Aliases of a (denominator, numerator) pair of measures."""
+        return (
+            self._measure(kind, den, population, denominator),
+            self._measure(kind, num, population, denominator, numerator),
+        )
 
     def rows(self) -> list[ResultRow]:
         """Every row of the scorecard, in output order (indicators in file order, then totals)."""
@@ -336,19 +350,20 @@ class Evaluation:
             return lambda: self._reported_rows(indicator)
         if indicator.source == CATALOG:
             den, num = row_filters(indicator, self.ctx)
-            aliases = self._measure(PROCEDURE, den), self._measure(PROCEDURE, num)
+            population = ("procedures", indicator.include_internal)
+            aliases = self._pair(PROCEDURE, den, num, population, indicator.denominator, indicator.numerator)
             return lambda: self._catalog_rows(indicator, *aliases)
         if indicator.is_formula:
             pairs = [
-                (self._measure(DOSSIER, den), self._measure(DOSSIER, num))
-                for den, num in rate_filters(indicator, self.ctx)
+                self._pair(DOSSIER, den, num, rate.population, rate.denominator, rate.numerator)
+                for rate, (den, num) in zip(indicator.rates, rate_filters(indicator, self.ctx), strict=True)
             ]
             return lambda: self._formula_rows(indicator, pairs)
         if indicator.count == COUNT_PROCEDURES:
             return self._distinct_rows(indicator)
         den, num = row_filters(indicator, self.ctx)
         kind = indicator.row_kind
-        aliases = self._measure(kind, den), self._measure(kind, num)
+        aliases = self._pair(kind, den, num, indicator.population, indicator.denominator, indicator.numerator)
         return lambda: self._count_rows(indicator, kind, *aliases)
 
     def _run(self) -> None:
@@ -376,10 +391,13 @@ class Evaluation:
                 **{alias: _count(q) for alias, q in self.measures[PROCEDURE]}
             )
         unit_ids |= self.distinct_unit_ids
-        self.units = {
-            pk: (code, level)
-            for pk, code, level in Unit.objects.filter(pk__in=unit_ids).values_list("pk", "code", "level")
-        }
+        provinces: Counter[str] = Counter()
+        for pk, code, level, province in Unit.objects.filter(pk__in=unit_ids).values_list(
+            "pk", "code", "level", "province_code"
+        ):
+            self.units[pk] = (code, level)
+            provinces[province] += 1
+        self.province_key = province_key(provinces)
 
     def _any_population(self, kind: str) -> Q:
         # The rows any measure can count: a WHERE the database can use an index for.
@@ -540,10 +558,16 @@ class Evaluation:
         return build
 
     def _reported_rows(self, indicator: Indicator) -> list[ResultRow]:
-        values = reported_values(self.plan, indicator, self.period.code, self.units)
+        if self.reports is None:  # every approved value of the plan and period, in one query
+            self.reports = approved_reports([self.plan], self.period.code)
+        reports = self.reports.get((getattr(self.plan, "pk", None), indicator.code), [])
+        for unit_id, code, level, *_numbers in reports:
+            if unit_id is not None:
+                self.units.setdefault(unit_id, (code, level))
+        values = roll_up(indicator, reports)
         previous: dict[tuple[str, Any], Fraction] = {}
         if indicator.target == PREVIOUS_YEAR:
-            previous = previous_year_values(self.definition, self.plan, indicator, self.period)
+            previous = self._previous_year(indicator)
         present: dict[str, list[Any]] = defaultdict(list)
         for scope, stored in values:
             present[scope].append(stored)
@@ -556,6 +580,25 @@ class Evaluation:
                 )
             )
         return rows
+
+    def _previous_year(self, indicator: Indicator) -> dict[tuple[str, Any], Fraction]:
+        """The indicator's approved values one year earlier: in the previous plan when it is loaded
+        and has them, else in this plan (a baseline reported for comparison)."""
+        from motcua.scorecard.models import Plan
+
+        if self.previous_reports is None:
+            previous_plan = (
+                Plan.objects.filter(code=self.definition.previous).first()
+                if self.definition.previous
+                else None
+            )
+            self.previous_plans = [p for p in (previous_plan, self.plan) if p is not None]
+            self.previous_reports = approved_reports(self.previous_plans, self.period.previous_year().code)
+        for plan in self.previous_plans:
+            values = roll_up(indicator, self.previous_reports.get((plan.pk, indicator.code), []))
+            if values:
+                return {key: exact for key, (_n, _d, exact) in values.items()}
+        return {}
 
     # --- totals ---------------------------------------------------------------------------------------
 
@@ -596,6 +639,17 @@ class Evaluation:
         return totals
 
 
+def province_key(seen: Counter[str]) -> str:
+    """The key of the province scope: the province code of the units with data (the bundle's
+    `province`), else of the units on record, else the installation's MOTCUA_PROVINCE."""
+    from motcua.orgs.models import Unit
+
+    if seen:
+        return seen.most_common(1)[0][0]
+    recorded = Unit.objects.order_by("path", "code").values_list("province_code", flat=True).first()
+    return recorded or settings.MOTCUA_PROVINCE
+
+
 def _compare(ratio: Fraction, comparator: str, target: Fraction) -> bool:
     return {
         ">=": ratio >= target,
@@ -609,28 +663,37 @@ def _compare(ratio: Fraction, comparator: str, target: Fraction) -> bool:
 # --- reported values --------------------------------------------------------------------------------
 
 
-def reported_values(
-    plan: Any, indicator: Indicator, period: str, units: dict[int, tuple[str, str]] | None = None
+def approved_reports(plans: list[Any], period: str) -> dict[tuple[Any, str], list[tuple[Any, ...]]]:
+    """The approved reported values of `plans` for a period, in one query: (plan id, indicator) →
+    [(unit id, unit code, unit level, value, numerator, denominator)] (unit None: the province)."""
+    from motcua.scorecard.models import ReportedValue, ReportStatus
+
+    found: dict[tuple[Any, str], list[tuple[Any, ...]]] = defaultdict(list)
+    plans = [p for p in plans if p is not None]
+    if not plans:
+        return found
+    rows = ReportedValue.objects.filter(
+        plan__in=plans, period=period, status=ReportStatus.APPROVED
+    ).values_list(
+        "plan_id", "indicator", "unit_id", "unit__code", "unit__level", "value", "numerator", "denominator"
+    )
+    for plan_id, indicator, *rest in rows:
+        found[(plan_id, indicator)].append(tuple(rest))
+    return found
+
+
+def roll_up(
+    indicator: Indicator, reports: list[tuple[Any, ...]]
 ) -> dict[tuple[str, Any], tuple[Any, Any, Fraction]]:
-    """The approved reported values of an indicator for a period, rolled up (indicators.md):
-    (scope, key) → (numerator, denominator, exact value).
+    """Reported values rolled up (indicators.md): (scope, key) → (numerator, denominator, exact value).
 
     A unit's value is its own; yes/no values roll up to levels and the province as
     100 × (units reporting 1) ÷ (units reporting); reported numerators and denominators roll up by
     summing; an approved province-level value is used as is.
     """
-    from motcua.orgs.models import Unit
-    from motcua.scorecard.models import ReportedValue, ReportStatus
-
-    if plan is None:
-        return {}
     found: dict[tuple[str, Any], tuple[Any, Any, Fraction]] = {}
-    rows = ReportedValue.objects.filter(
-        plan=plan, indicator=indicator.code, period=period, status=ReportStatus.APPROVED
-    ).values_list("unit_id", "unit__level", "value", "numerator", "denominator")
     rolled: dict[tuple[str, Any], list[Fraction]] = defaultdict(lambda: [Fraction(0), Fraction(0)])
-    unit_ids = []
-    for unit_id, level, value, numerator, denominator in rows:
+    for unit_id, _code, level, value, numerator, denominator in reports:
         if indicator.value_kind == YES_NO and value is not None:
             numerator, denominator = (Decimal(1) if value else Decimal(0)), Decimal(1)
         if numerator is not None and denominator:
@@ -639,21 +702,23 @@ def reported_values(
             exact = Fraction(value)
         else:
             continue
-        key = ("province", "") if unit_id is None else ("unit", unit_id)
-        found[key] = (_plain(numerator), _plain(denominator), exact)
-        if unit_id is not None:
-            unit_ids.append(unit_id)
-            if indicator.value_kind in (YES_NO, RATIO) and numerator is not None and denominator:
-                for target in (("level", level), ("province", "")):
-                    rolled[target][0] += Fraction(numerator)
-                    rolled[target][1] += Fraction(denominator)
+        found[("province", "") if unit_id is None else ("unit", unit_id)] = (
+            _plain(numerator),
+            _plain(denominator),
+            exact,
+        )
+        if (
+            unit_id is not None
+            and indicator.value_kind in (YES_NO, RATIO)
+            and numerator is not None
+            and denominator
+        ):
+            for target in (("level", level), ("province", "")):
+                rolled[target][0] += Fraction(numerator)
+                rolled[target][1] += Fraction(denominator)
     for key, (num, den) in rolled.items():
         if key not in found and den:
             found[key] = (_plain(num), _plain(den), num * 100 / den)
-    if units is not None:
-        missing = set(unit_ids) - set(units)
-        for pk, code, level in Unit.objects.filter(pk__in=missing).values_list("pk", "code", "level"):
-            units[pk] = (code, level)
     return found
 
 
@@ -664,25 +729,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Fraction):
         value = Decimal(value.numerator) / Decimal(value.denominator)
     return int(value) if value == value.to_integral_value() else value.normalize()
-
-
-def previous_year_values(
-    definition: PlanDefinition, plan: Any, indicator: Indicator, period: Period
-) -> dict[tuple[str, Any], Fraction]:
-    """The same indicator's approved values one year earlier, in the previous plan when it is
-    loaded, else in this plan (a baseline reported for comparison)."""
-    from motcua.scorecard.models import Plan
-
-    candidates = []
-    if definition.previous:
-        candidates.append(Plan.objects.filter(code=definition.previous).first())
-    candidates.append(plan)
-    previous_period = period.previous_year().code
-    for candidate in candidates:
-        values = reported_values(candidate, indicator, previous_period)
-        if values:
-            return {key: exact for key, (_n, _d, exact) in values.items()}
-    return {}
 
 
 # --- public entry points ------------------------------------------------------------------------------
@@ -699,6 +745,36 @@ def evaluate(plan_code: str, period: str, as_of: dt.datetime | None = None) -> l
     parsed = Period.parse(period)
     moment = vietnam_time(as_of) if as_of is not None else effective_as_of()
     return Evaluation(definition, plan, parsed, moment).rows()
+
+
+def best_first(rows: list[Any], ascending: bool) -> list[Any]:
+    """Rows with a value ordered best first (highest, or lowest when `ascending`), ties by key."""
+    valued = [r for r in rows if r.value is not None]
+    return sorted(valued, key=lambda r: (r.value if ascending else -r.value, r.key))
+
+
+def ranks_ascending(definition: PlanDefinition, indicator: str) -> bool:
+    """True when a lower value is better (the target is an upper bound, e.g. a rank ≤ 20)."""
+    return indicator != TOTAL and definition.indicator(indicator).comparator in ("<=", "<")
+
+
+def ranking(
+    plan_code: str, period: str, indicator: str, level: str, as_of: dt.datetime | None = None
+) -> list[tuple[int, ResultRow]]:
+    """The units of `level` ordered by their value of `indicator` (or `total`), best first, with
+    their places (1 = best). Unscoped; the API reads `selectors.ranking` over stored results."""
+    definition, _plan = resolve_plan(plan_code)
+    ascending = ranks_ascending(definition, indicator)
+    rows = evaluate(plan_code, period, as_of)
+    from motcua.orgs.models import Unit
+
+    codes = set(
+        Unit.objects.filter(level=level, code__in=[r.key for r in rows if r.scope == "unit"]).values_list(
+            "code", flat=True
+        )
+    )
+    units = [r for r in rows if r.indicator == indicator and r.scope == "unit" and r.key in codes]
+    return list(enumerate(best_first(units, ascending), start=1))
 
 
 @dataclass

@@ -126,13 +126,12 @@ def ranking(user: Any, result_set: ResultSet, indicator: str, level: str) -> lis
 
     _require_reader(user)
     definition, _plan = engine.resolve_plan(result_set.plan.code)
-    ascending = indicator != engine.TOTAL and definition.indicator(indicator).comparator in ("<=", "<")
     rows = IndicatorResult.objects.filter(
         plan=result_set.plan, period=result_set.period, indicator=indicator, scope="unit", value__isnull=False
     )
     units = {u.code: u for u in Unit.objects.filter(level=level, code__in=rows.values("key"))}
-    ranked = sorted(
-        (r for r in rows if r.key in units), key=lambda r: (r.value if ascending else -r.value, r.key)
+    ranked = engine.best_first(
+        [r for r in rows if r.key in units], engine.ranks_ascending(definition, indicator)
     )
     visible = None if user.is_superuser else set(units_for(user, VIEW).values_list("code", flat=True))
     result = []

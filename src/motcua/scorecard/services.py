@@ -141,7 +141,7 @@ def set_data_as_of(as_of: dt.datetime) -> None:
 def mark_stale(dossier_ids: Iterable[int] | None = None, unit_ids: Iterable[int] | None = None) -> int:
     """Mark the stored results that a change may have moved as stale; returns how many.
 
-    Cheap (two or three indexed statements) and meant to be called after a dossier action commits.
+    Cheap (a handful of small indexed statements); meant to be called after a dossier action commits.
     With `dossier_ids` only: the periods from the earliest receipt, finish or payment of those
     dossiers up to now (actions date their effects now, so earlier periods cannot move). With
     `unit_ids`, or with nothing: every stored result. The data then describes the present: the
