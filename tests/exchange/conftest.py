@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 
-TINY = Path("/work/shared/spec/examples/tiny")
-if not TINY.exists():  # the spec checkout sits beside the repository in CI
-    TINY = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples" / "tiny"
+from tests.data import TINY
 
 BUNDLE_FILES = ("manifest.json", "units.csv", "procedures.csv", "dossiers.jsonl")
 

@@ -108,3 +108,24 @@ def test_a_unit_moved_under_another_parent_gets_a_new_path(tiny):
         Unit.objects.get(code="000.01.21.H29").path
         == f"{department.path}{Unit.objects.get(code='000.01.21.H29').pk}/"
     )
+
+
+def test_a_bundle_mixing_new_and_known_dossiers_creates_and_keeps(tiny):
+    import_bundle(tiny)
+    with open(tiny / "dossiers.jsonl", "a", encoding="utf-8") as out:
+        out.write(
+            '{"code":"D15","procedure":"1.000002","unit":"000.01.21.H29","channel":"online",'
+            '"received_at":"2024-01-12T09:00:00+07:00"}\n'
+        )
+    summary = import_bundle(tiny)
+    assert summary.dossiers.as_dict() == {"created": 1, "updated": 0, "unchanged": 14, "facts_written": 1}
+    assert DossierFact.objects.filter(dossier__code="D15").exists()
+
+
+def test_dossiers_created_after_an_import_get_fresh_ids(tiny):
+    import_bundle(tiny)
+    imported = Dossier.objects.get(code="D1")
+    later = Dossier.objects.create(
+        code="LATER", procedure=imported.procedure, unit=imported.unit, channel="counter", status="received"
+    )
+    assert later.pk > max(Dossier.objects.exclude(pk=later.pk).values_list("pk", flat=True))

@@ -165,3 +165,15 @@ def test_an_empty_dossiers_file_imports_the_catalog(tiny):
     summary = import_bundle(tiny)
     assert summary.procedures.created == 8
     assert Dossier.objects.count() == 0
+
+
+def test_only_a_province_administrator_may_import(tiny, make):
+    from motcua.errors import Forbidden
+
+    province = make.unit("PROVINCE", level="province", kind="people_committee")
+    with pytest.raises(Forbidden):
+        import_bundle(tiny, actor=make.user(unit=province, role="counter_officer"))
+    assert not Dossier.objects.exists()
+    admin = make.user(unit=province, role="province_admin")
+    import_bundle(tiny, actor=admin)
+    assert AuditEvent.objects.get(action="exchange.import").actor_id == admin.pk

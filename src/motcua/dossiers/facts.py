@@ -20,6 +20,7 @@ from django.db.models import Count
 
 from motcua.dossiers.choices import DocumentSource
 from motcua.dossiers.models import Dossier, DossierDocument, DossierFact, Supplement
+from motcua.scorecard import aggregates
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 BATCH_SIZE = 2000
@@ -252,13 +253,15 @@ def upsert_facts(rows: Iterable[tuple[int, dict[str, Any]]], batch_size: int = B
     One INSERT … ON CONFLICT DO UPDATE per batch, on SQLite and PostgreSQL alike.
     """
     objs = [DossierFact(dossier_id=pk, **values) for pk, values in rows]
-    for i in range(0, len(objs), batch_size):
-        DossierFact.objects.bulk_create(
-            objs[i : i + batch_size],
-            update_conflicts=True,
-            unique_fields=["dossier"],
-            update_fields=[*FACT_FIELDS, "updated_at"],
-        )
+    # The scorecard's month cells follow every fact row written here (one query when unused).
+    with aggregates.tracking(obj.dossier_id for obj in objs):
+        for i in range(0, len(objs), batch_size):
+            DossierFact.objects.bulk_create(
+                objs[i : i + batch_size],
+                update_conflicts=True,
+                unique_fields=["dossier"],
+                update_fields=[*FACT_FIELDS, "updated_at"],
+            )
     return len(objs)
 
 

@@ -287,6 +287,12 @@ def _number(value: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _province() -> str:
+    """The province the data belongs to: its units' province code (MOTCUA_PROVINCE when none)."""
+    code = Unit.objects.values_list("province_code", flat=True).order_by("pk").first()
+    return code or settings.MOTCUA_PROVINCE
+
+
 def export_bundle(path: str | Path, *, as_zip: bool = False) -> ExportSummary:
     """Write the whole database as a bundle at `path`: a directory, or a zip file with `as_zip`."""
     target_path = Path(path)
@@ -301,7 +307,7 @@ def export_bundle(path: str | Path, *, as_zip: bool = False) -> ExportSummary:
                 "format": FORMAT,
                 "version": VERSION,
                 "as_of": summary.as_of,
-                "province": settings.MOTCUA_PROVINCE,
+                "province": _province(),
             }
             out.write(orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n")
         with target.text(UNITS) as out:

@@ -20,10 +20,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from motcua.accounts.choices import Role
+from motcua.accounts.scoping import has_role
 from motcua.audit.services import record_event
 from motcua.dossiers.facts import refresh_facts
 from motcua.dossiers.models import Dossier, DossierDocument, DossierFact, Supplement
-from motcua.errors import LoadError
+from motcua.errors import Forbidden, LoadError
 from motcua.exchange.bulk import DeferredMaintenance
 from motcua.exchange.bundle import DOSSIERS, REPORTED, Bundle
 from motcua.exchange.facts import FactMaker
@@ -205,8 +207,13 @@ def import_bundle(
 
     Raises `LoadError` listing every problem (file, line, field, message) and changes nothing
     when the bundle has any. Importing the same bundle again changes nothing and records no
-    audit event; otherwise one `exchange.import` event carries the summary.
+    audit event; otherwise one `exchange.import` event carries the summary. `actor` None is the
+    system (the `motcua import` command); a user must be a superuser or a province administrator.
     """
+    if actor is not None and not (
+        getattr(actor, "is_superuser", False) or has_role(actor, Role.PROVINCE_ADMIN)
+    ):
+        raise Forbidden(_("Chỉ quản trị hệ thống cấp tỉnh được nhập gói dữ liệu."))
     started = time.perf_counter()
     with Bundle(path) as bundle:
         errors = ErrorList()

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import orjson
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure
@@ -164,14 +163,18 @@ def check_manifest(bundle: Bundle, errors: ErrorList) -> Manifest | None:
         province = str(province)
     if not isinstance(province, str) or not province:
         errors.add(MANIFEST, None, "province", _("bắt buộc: mã tỉnh, vd: “42”"))
-    elif province != settings.MOTCUA_PROVINCE:
-        errors.add(
-            MANIFEST,
-            None,
-            "province",
-            _("gói dữ liệu của tỉnh %(got)s, hệ thống này phục vụ tỉnh %(want)s (MOTCUA_PROVINCE)")
-            % {"got": province, "want": settings.MOTCUA_PROVINCE},
-        )
+    else:
+        # Any province may be imported into an empty installation; one province's data is never
+        # mixed into another's.
+        other = Unit.objects.exclude(province_code=province).values_list("province_code", flat=True).first()
+        if other is not None:
+            errors.add(
+                MANIFEST,
+                None,
+                "province",
+                _("gói dữ liệu của tỉnh %(got)s, cơ sở dữ liệu này đã có dữ liệu của tỉnh %(want)s")
+                % {"got": province, "want": other},
+            )
     if len(errors.rows) > before or as_of is None or not isinstance(province, str):
         return None
     return Manifest(as_of=as_of, province=province)
