@@ -18,10 +18,11 @@ and the dossiers behind it never disagree.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -31,6 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.errors import InvalidInput, NotFound
+from motcua.scorecard import aggregates
+from motcua.scorecard.aggregates import GRAIN_PROCEDURE, GRAIN_UNIT_PROCEDURE, Measure, combine
 from motcua.scorecard.definition import (
     CATALOG,
     COUNT_PROCEDURES,
@@ -69,6 +72,12 @@ def round_half_up(value: Fraction) -> Decimal:
     return (Decimal(whole) / 100 * (-1 if value < 0 else 1)).quantize(Decimal("0.01"))
 
 
+def _rounded(numerator: int, denominator: int) -> Decimal:
+    """numerator ÷ denominator (≥ 0, denominator > 0) as `round_half_up` gives it, in integers: the
+    scorecard rounds tens of thousands of counts, and Fractions cost more than the counting."""
+    return Decimal((200 * numerator + denominator) // (2 * denominator)).scaleb(-2)
+
+
 def _json_number(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float):
         return value
@@ -84,6 +93,23 @@ def _json_number(value: Any) -> Any:
 
 def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+Exact = Fraction | tuple[int, int] | Callable[[], Fraction] | None
+
+
+def _fraction(value: Exact) -> Fraction | None:
+    if isinstance(value, tuple):
+        return Fraction(*value)
+    if callable(value):
+        return value()
+    return value
+
+
+def _approx(value: Exact) -> float:
+    if isinstance(value, tuple):
+        return value[0] / value[1]  # int ÷ int: correctly rounded
+    return float(_fraction(value) or 0)
 
 
 @dataclass
@@ -104,8 +130,19 @@ class ResultRow:
     met: bool | None = None
     points: Decimal | None = None
     max_points: Decimal | None = None
-    ratio: Fraction | None = None
-    exact_points: Fraction | None = field(default=None, repr=False, compare=False)
+    # The exact value and points: a Fraction, (numerator, denominator) integers or a function
+    # giving the Fraction; made a Fraction only when read (`ratio`, `points_exact`), since most
+    # rows are never asked and Fractions cost more than the counting.
+    exact: Exact = field(default=None, repr=False, compare=False)
+    exact_points: Exact = field(default=None, repr=False, compare=False)
+
+    @property
+    def ratio(self) -> Fraction | None:
+        return _fraction(self.exact)
+
+    @property
+    def points_exact(self) -> Fraction | None:
+        return _fraction(self.exact_points)
 
     @property
     def is_total(self) -> bool:
@@ -186,40 +223,81 @@ def default_calendar() -> Any:
 # --- compiled filters (shared by the engine and the drill-down) -------------------------------------
 
 
-def _q(expr: Any, kind: str, ctx: Context) -> Q:
-    return compile_expression(expr, kind, ctx)
+def measure_q(measure: Measure, ctx: Context) -> Q:
+    """The rows a measure counts, as a Q over its row kind: the one compilation of a definition's
+    filters, shared by the engine's queries, the month cells (scorecard.aggregates) and the
+    drill-down."""
+    if measure.kind == PROCEDURE:
+        base = Q() if measure.include_internal else Q(internal=False)
+    else:
+        assert measure.population is not None
+        base = population_q(measure.population, ctx)
+    return base & compile_expression(measure.filter, measure.kind, ctx)
+
+
+def row_measures(indicator: Indicator) -> tuple[Measure, Measure]:
+    """(denominator, numerator) of a row-counting indicator (catalog or dossiers)."""
+    kind = indicator.row_kind
+    population = None if indicator.source == CATALOG else indicator.population
+    internal = indicator.include_internal if indicator.source == CATALOG else False
+    return (
+        Measure(kind, population, combine([indicator.denominator]), include_internal=internal),
+        Measure(
+            kind,
+            population,
+            combine([indicator.denominator, indicator.numerator]),
+            include_internal=internal,
+        ),
+    )
+
+
+def rate_measures(indicator: Indicator) -> list[tuple[Measure, Measure]]:
+    """(denominator, numerator) of each rate of a `hundred_minus_rates` indicator, over dossiers."""
+    return [
+        (
+            Measure(DOSSIER, rate.population, combine([rate.denominator])),
+            Measure(DOSSIER, rate.population, combine([rate.denominator, rate.numerator])),
+        )
+        for rate in indicator.rates
+    ]
+
+
+def distinct_measures(indicator: Indicator) -> tuple[Measure, Measure]:
+    """A distinct-procedure indicator: the rows whose procedures make the denominator, and the rows
+    whose procedures qualify for the numerator, counted per unit, level and procedure."""
+    assert indicator.population is not None and indicator.numerator_population is not None
+    return (
+        Measure(
+            POPULATION_KINDS[indicator.population],
+            indicator.population,
+            combine([indicator.denominator]),
+            grain=GRAIN_UNIT_PROCEDURE,
+        ),
+        Measure(
+            POPULATION_KINDS[indicator.numerator_population],
+            indicator.numerator_population,
+            combine([indicator.numerator]),
+            grain=GRAIN_UNIT_PROCEDURE,
+        ),
+    )
 
 
 def row_filters(indicator: Indicator, ctx: Context) -> tuple[Q, Q]:
     """(denominator, numerator) of a row-counting indicator, as Qs over its row kind."""
-    kind = indicator.row_kind
-    if indicator.source == CATALOG:
-        base = Q() if indicator.include_internal else Q(internal=False)
-    else:
-        assert indicator.population is not None
-        base = population_q(indicator.population, ctx)
-    den = base & _q(indicator.denominator, kind, ctx)
-    return den, den & _q(indicator.numerator, kind, ctx)
+    den, num = row_measures(indicator)
+    return measure_q(den, ctx), measure_q(num, ctx)
 
 
 def rate_filters(indicator: Indicator, ctx: Context) -> list[tuple[Q, Q]]:
     """(denominator, numerator) of each rate of a `hundred_minus_rates` indicator, over dossiers."""
-    result = []
-    for rate in indicator.rates:
-        den = population_q(rate.population, ctx) & _q(rate.denominator, DOSSIER, ctx)
-        result.append((den, den & _q(rate.numerator, DOSSIER, ctx)))
-    return result
+    return [(measure_q(den, ctx), measure_q(num, ctx)) for den, num in rate_measures(indicator)]
 
 
 def distinct_filters(indicator: Indicator, ctx: Context) -> tuple[str, Q, str, Q]:
     """A distinct-procedure indicator: (row kind, Q) of the rows whose procedures make the
     denominator, and (row kind, Q) of the rows whose procedures qualify for the numerator."""
-    assert indicator.population is not None and indicator.numerator_population is not None
-    den_kind = POPULATION_KINDS[indicator.population]
-    num_kind = POPULATION_KINDS[indicator.numerator_population]
-    den = population_q(indicator.population, ctx) & _q(indicator.denominator, den_kind, ctx)
-    num = population_q(indicator.numerator_population, ctx) & _q(indicator.numerator, num_kind, ctx)
-    return den_kind, den, num_kind, num
+    den, num = distinct_measures(indicator)
+    return den.kind, measure_q(den, ctx), num.kind, measure_q(num, ctx)
 
 
 def _model(kind: str) -> Any:
@@ -268,7 +346,8 @@ class _Sums:
         return [key for s, key in self.by_key if s == scope]
 
     def get(self, scope: str, key: Any, alias: str) -> int:
-        return self.by_key.get((scope, key), Counter())[alias]
+        counts = self.by_key.get((scope, key))
+        return 0 if counts is None else counts[alias]
 
 
 class _Sets:
@@ -285,8 +364,67 @@ class _Sets:
         return self.by_key.get((scope, key), set())
 
 
+@dataclass(frozen=True)
+class _Scoring:
+    """What turns an indicator's counts into a row, worked out once per evaluation: the targets (by
+    scope and level, as met), and for an index the maximum and threshold as integer ratios."""
+
+    targets: dict[tuple[bool, str | None], Decimal | None]  # (province scope?, level) → target
+    maximum: tuple[int, int] | None
+    threshold: tuple[int, int] | None
+    max_points: Decimal | None
+
+
+_COMPARE_INTS = {
+    ">=": lambda x, y: x >= y,
+    ">": lambda x, y: x > y,
+    "<=": lambda x, y: x <= y,
+    "<": lambda x, y: x < y,
+    "=": lambda x, y: x == y,
+}
+
+
+class _QuestionsAsked(Context):
+    """A context that records which procedure questions (`procedure_has_dossier`) a catalog filter
+    asks, so that the month cells can answer them."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx.window, ctx.calendar)
+        self.cache = ctx.cache
+        self.asked: list[Measure] = []
+
+    def procedures_with_dossiers(self, population: str, where: Any) -> Any:
+        self.asked.append(Measure(DOSSIER, population, where, grain=GRAIN_PROCEDURE))
+        return []
+
+
+class _CellContext(Context):
+    """A context whose procedure questions are answered from the month cells."""
+
+    def __init__(self, ctx: Context, cells: aggregates.CellCounts) -> None:
+        super().__init__(ctx.window, ctx.calendar)
+        self.cache = ctx.cache
+        self.cells = cells
+
+    def procedures_with_dossiers(self, population: str, where: Any) -> Any:
+        return self.cells.procedure_ids(Measure(DOSSIER, population, where, grain=GRAIN_PROCEDURE))
+
+
+# The rows behind a unit's presence (a unit with data): those any dossier measure can count
+# (received or handled in the period), and paid payments.
+PRESENCE = {
+    DOSSIER: (Measure(DOSSIER, "received"), Measure(DOSSIER, "handled")),
+    PAYMENT: (Measure(PAYMENT, "payments"),),
+}
+
+
 class Evaluation:
-    """One evaluation of a plan for a period at an as_of; `rows()` runs the queries once."""
+    """One evaluation of a plan for a period at an as_of; `rows()` runs the queries once.
+
+    Counts come from the month cells (scorecard.aggregates) when they can give them, else from
+    GROUP BY queries over the fact table. `cells`: None decides by itself (cells current, or large
+    data worth rebuilding them), True always uses them (building them when needed), False never.
+    """
 
     def __init__(
         self,
@@ -295,41 +433,45 @@ class Evaluation:
         period: Period,
         as_of: dt.datetime,
         calendar: Any = None,
+        cells: bool | None = None,
     ) -> None:
         self.definition = definition
         self.plan = plan
         self.period = period
         self.window: Window = period.window(as_of)
         self.ctx = Context(self.window, calendar if calendar is not None else default_calendar())
+        self.use_cells = cells
+        self.used_cells = False
         self.province_key = settings.MOTCUA_PROVINCE
-        self.aliases: dict[tuple[str, str], str] = {}
-        self.measures: dict[str, list[tuple[str, Q]]] = {DOSSIER: [], PAYMENT: [], PROCEDURE: []}
+        self.aliases: dict[str, str] = {}
+        # Measures by row kind: counted per unit and level (procedure: the catalog, in total).
+        self.measures: dict[str, list[tuple[str, Measure]]] = {DOSSIER: [], PAYMENT: [], PROCEDURE: []}
+        # Measures counting procedures per unit and level (distinct-procedure indicators).
+        self.procedure_measures: list[tuple[str, Measure]] = []
         self.sums: dict[str, _Sums] = {DOSSIER: _Sums(), PAYMENT: _Sums()}
+        self.sets: dict[str, _Sets] = defaultdict(_Sets)
         self.catalog: dict[str, int] = {}
         self.units: dict[int, tuple[str, str]] = {}  # id → (code, level)
-        self.distinct_unit_ids: set[int] = set()
+        self.distinct_dens: set[str] = set()
+        self.scorings: dict[str, _Scoring] = {}
         self.reports: dict[tuple[Any, str], list[tuple[Any, ...]]] | None = None
         self.previous_reports: dict[tuple[Any, str], list[tuple[Any, ...]]] | None = None
         self.previous_plans: list[Any] = []
 
-    # Measures: each distinct filter becomes one conditional COUNT. The key is the filter as the
-    # definition writes it (a Q's text would evaluate the querysets inside it).
-    def _measure(self, kind: str, q: Q, *definition: Any) -> str:
-        key = (kind, json.dumps(definition, sort_keys=True, default=str))
-        if key not in self.aliases:
+    # Measures: each distinct measure becomes one conditional COUNT (or one month-cell total).
+    def _measure(self, measure: Measure) -> str:
+        if measure.key not in self.aliases:
             alias = f"m{len(self.aliases)}"
-            self.aliases[key] = alias
-            self.measures[kind].append((alias, q))
-        return self.aliases[key]
+            self.aliases[measure.key] = alias
+            if measure.grain == GRAIN_UNIT_PROCEDURE:
+                self.procedure_measures.append((alias, measure))
+            else:
+                self.measures[measure.kind].append((alias, measure))
+        return self.aliases[measure.key]
 
-    def _pair(
-        self, kind: str, den: Q, num: Q, population: Any, denominator: Any, numerator: Any
-    ) -> tuple[str, str]:
+    def _pair(self, pair: tuple[Measure, Measure]) -> tuple[str, str]:
         """Aliases of a (denominator, numerator) pair of measures."""
-        return (
-            self._measure(kind, den, population, denominator),
-            self._measure(kind, num, population, denominator, numerator),
-        )
+        return self._measure(pair[0]), self._measure(pair[1])
 
     def rows(self) -> list[ResultRow]:
         """Every row of the scorecard, in output order (indicators in file order, then totals)."""
@@ -349,26 +491,56 @@ class Evaluation:
         if indicator.source == REPORTED:
             return lambda: self._reported_rows(indicator)
         if indicator.source == CATALOG:
-            den, num = row_filters(indicator, self.ctx)
-            population = ("procedures", indicator.include_internal)
-            aliases = self._pair(PROCEDURE, den, num, population, indicator.denominator, indicator.numerator)
+            aliases = self._pair(row_measures(indicator))
             return lambda: self._catalog_rows(indicator, *aliases)
         if indicator.is_formula:
-            pairs = [
-                self._pair(DOSSIER, den, num, rate.population, rate.denominator, rate.numerator)
-                for rate, (den, num) in zip(indicator.rates, rate_filters(indicator, self.ctx), strict=True)
-            ]
+            pairs = [self._pair(pair) for pair in rate_measures(indicator)]
             return lambda: self._formula_rows(indicator, pairs)
         if indicator.count == COUNT_PROCEDURES:
-            return self._distinct_rows(indicator)
-        den, num = row_filters(indicator, self.ctx)
+            den, num = self._pair(distinct_measures(indicator))
+            self.distinct_dens.add(den)
+            return lambda: self._distinct_rows(indicator, den, num)
         kind = indicator.row_kind
-        aliases = self._pair(kind, den, num, indicator.population, indicator.denominator, indicator.numerator)
+        aliases = self._pair(row_measures(indicator))
         return lambda: self._count_rows(indicator, kind, *aliases)
+
+    def cell_measures(self) -> list[Measure]:
+        """The dossier and payment measures the month cells must give for this evaluation, with the
+        procedure questions its catalog filters ask."""
+        found = [m for kind in (DOSSIER, PAYMENT) for _alias, m in self.measures[kind]]
+        found += [m for _alias, m in self.procedure_measures]
+        for kind in (DOSSIER, PAYMENT):
+            if self.measures[kind] or any(m.kind == kind for _a, m in self.procedure_measures):
+                found += PRESENCE[kind]
+        if self.measures[PROCEDURE]:
+            asked = _QuestionsAsked(self.ctx)
+            for _alias, measure in self.measures[PROCEDURE]:
+                measure_q(measure, asked)
+            found += asked.asked
+        return found
 
     def _run(self) -> None:
         from motcua.orgs.models import Unit
 
+        cells = None
+        if self.use_cells is not False:
+            cells = aggregates.counts_for(
+                self.window, self.cell_measures(), self.ctx.calendar, build=self.use_cells
+            )
+        self.used_cells = cells is not None
+        unit_ids = self._count_from_cells(cells) if cells is not None else self._count_directly()
+        for alias in self.distinct_dens:
+            unit_ids |= {k for s, k in self.sets[alias].by_key if s == "unit"}
+        provinces: Counter[str] = Counter()
+        for pk, code, level, province in Unit.objects.filter(pk__in=unit_ids).values_list(
+            "pk", "code", "level", "province_code"
+        ):
+            self.units[pk] = (code, level)
+            provinces[province] += 1
+        self.province_key = province_key(provinces)
+
+    def _count_directly(self) -> set[int]:
+        """Count with GROUP BY queries over the fact table and payments; returns the units with data."""
         unit_ids: set[int] = set()
         for kind in (DOSSIER, PAYMENT):
             measures = self.measures[kind]
@@ -379,25 +551,59 @@ class Evaluation:
                 _model(kind)
                 .objects.filter(self._any_population(kind))
                 .values(unit_key=F(path + "unit_id"), level_key=F(path + "level"))
-                .annotate(**{alias: _count(q) for alias, q in measures})
+                .annotate(**{alias: _count(measure_q(m, self.ctx)) for alias, m in measures})
                 .order_by()
             )
             for row in rows:
                 unit_id, level = row.pop("unit_key"), row.pop("level_key")
                 self.sums[kind].add(unit_id, level, row)
                 unit_ids.add(unit_id)
+        # Distinct-procedure measures: one DISTINCT (unit, level, procedure) read each.
+        for alias, measure in self.procedure_measures:
+            path = _fact_path(measure.kind)
+            triples = (
+                _model(measure.kind)
+                .objects.filter(measure_q(measure, self.ctx))
+                .values_list(path + "unit_id", path + "level", path + "procedure_id")
+                .distinct()
+                .order_by()
+            )
+            for unit_id, level, procedure_id in triples:
+                self.sets[alias].add(unit_id, level, procedure_id)
         if self.measures[PROCEDURE]:
             self.catalog = _model(PROCEDURE).objects.aggregate(
-                **{alias: _count(q) for alias, q in self.measures[PROCEDURE]}
+                **{alias: _count(measure_q(m, self.ctx)) for alias, m in self.measures[PROCEDURE]}
             )
-        unit_ids |= self.distinct_unit_ids
-        provinces: Counter[str] = Counter()
-        for pk, code, level, province in Unit.objects.filter(pk__in=unit_ids).values_list(
-            "pk", "code", "level", "province_code"
-        ):
-            self.units[pk] = (code, level)
-            provinces[province] += 1
-        self.province_key = province_key(provinces)
+        return unit_ids
+
+    def _count_from_cells(self, cells: aggregates.CellCounts) -> set[int]:
+        """Take the counts from the month cells; returns the units with data."""
+        unit_ids: set[int] = set()
+        for kind in (DOSSIER, PAYMENT):
+            measures = self.measures[kind]
+            if not measures:
+                continue
+            present: set[tuple[int, str]] = set()
+            for measure in PRESENCE[kind]:
+                present |= {(u, level) for (u, level, _p), n in cells.totals(measure).items() if n > 0}
+            by_unit: dict[tuple[int, str], dict[str, int]] = {key: {} for key in present}
+            for alias, measure in measures:
+                for (u, level, _p), n in cells.totals(measure).items():
+                    if n and (u, level) in by_unit:
+                        by_unit[(u, level)][alias] = n
+            for (u, level), counts in by_unit.items():
+                self.sums[kind].add(u, level, counts)
+                unit_ids.add(u)
+        for alias, measure in self.procedure_measures:
+            for (u, level, procedure_id), n in cells.totals(measure).items():
+                if n > 0:
+                    self.sets[alias].add(u, level, procedure_id)
+        if self.measures[PROCEDURE]:
+            ctx = _CellContext(self.ctx, cells)
+            self.catalog = _model(PROCEDURE).objects.aggregate(
+                **{alias: _count(measure_q(m, ctx)) for alias, m in self.measures[PROCEDURE]}
+            )
+        return unit_ids
 
     def _any_population(self, kind: str) -> Q:
         # The rows any measure can count: a WHERE the database can use an index for.
@@ -433,10 +639,59 @@ class Evaluation:
     def _ratio_row(
         self, indicator: Indicator, scope: str, key: str, level: str | None, num: int, den: int
     ) -> ResultRow | None:
+        """The row of a count ratio: `_finish` in integer arithmetic (the same numbers, exactly)."""
         if den == 0:
             return None
-        ratio = Fraction(100 * num, den)
-        return self._finish(indicator, scope, key, level, ratio, num, den)
+        spec = self._scoring(indicator)
+        a, b = 100 * num, den  # the ratio is a ÷ b
+        where = (scope == "province", level)
+        if where not in spec.targets:
+            spec.targets[where] = indicator.target_for(scope, level)
+        target = spec.targets[where]
+        met = None
+        if target is not None:
+            tn, td = target.as_integer_ratio()
+            met = _COMPARE_INTS[indicator.comparator](a * td, tn * b)
+        row = ResultRow(
+            indicator=indicator.code,
+            scope=scope,
+            key=key,
+            numerator=num,
+            denominator=den,
+            value=_rounded(a, b),
+            target=target,
+            met=met,
+            exact=(a, b),
+        )
+        if spec.maximum is not None:
+            mn, md = spec.maximum
+            if spec.threshold is not None:
+                tn, td = spec.threshold
+                pn, pd = (mn, md) if a * td >= tn * b else (mn * a * td, md * b * tn)
+            else:
+                pn, pd = mn * a, md * b * 100
+            row.points = _rounded(pn, pd)
+            row.max_points = spec.max_points
+            row.exact_points = (pn, pd)
+        return row
+
+    def _scoring(self, indicator: Indicator) -> _Scoring:
+        spec = self.scorings.get(indicator.code)
+        if spec is None:
+            maximum = threshold = max_points = None
+            if self.definition.is_index and indicator.points is not None:
+                maximum = indicator.points.as_integer_ratio()
+                max_points = round_half_up(Fraction(indicator.points))
+                if indicator.threshold is not None:
+                    threshold = indicator.threshold.as_integer_ratio()
+            spec = _Scoring(
+                targets={},
+                maximum=maximum,
+                threshold=threshold,
+                max_points=max_points,
+            )
+            self.scorings[indicator.code] = spec
+        return spec
 
     def _finish(
         self,
@@ -464,7 +719,7 @@ class Evaluation:
             value=round_half_up(ratio),
             target=target,
             met=None if target_exact is None else _compare(ratio, indicator.comparator, target_exact),
-            ratio=ratio,
+            exact=ratio,
         )
         if self.definition.is_index and indicator.points is not None:
             maximum = Fraction(indicator.points)
@@ -518,44 +773,20 @@ class Evaluation:
             rows.append(self._finish(indicator, scope, key, level, ratio, float(ratio), 100))
         return rows
 
-    def _distinct_rows(self, indicator: Indicator) -> Any:
-        den_kind, den_q, num_kind, num_q = distinct_filters(indicator, self.ctx)
-        den_sets, num_sets = _Sets(), _Sets()
-        # Read here, during preparation: two DISTINCT (unit, level, procedure) queries.
-        for sets, kind, q in ((den_sets, den_kind, den_q), (num_sets, num_kind, num_q)):
-            path = _fact_path(kind)
-            triples = (
-                _model(kind)
-                .objects.filter(q)
-                .values_list(path + "unit_id", path + "level", path + "procedure_id")
-                .distinct()
-                .order_by()
+    def _distinct_rows(self, indicator: Indicator, den_alias: str, num_alias: str) -> list[ResultRow]:
+        den_sets, num_sets = self.sets[den_alias], self.sets[num_alias]
+        present = {
+            scope: [k for s, k in den_sets.by_key if s == scope] for scope in ("province", "level", "unit")
+        }
+        rows = []
+        for scope, key, stored, level in self._scoped_keys(indicator, present):
+            procedures = den_sets.get(scope, stored)
+            row = self._ratio_row(
+                indicator, scope, key, level, len(procedures & num_sets.get(scope, stored)), len(procedures)
             )
-            for unit_id, level, procedure_id in triples:
-                sets.add(unit_id, level, procedure_id)
-        self.distinct_unit_ids |= {k for s, k in den_sets.by_key if s == "unit"}
-
-        def build() -> list[ResultRow]:
-            present = {
-                scope: [k for s, k in den_sets.by_key if s == scope]
-                for scope in ("province", "level", "unit")
-            }
-            rows = []
-            for scope, key, stored, level in self._scoped_keys(indicator, present):
-                procedures = den_sets.get(scope, stored)
-                row = self._ratio_row(
-                    indicator,
-                    scope,
-                    key,
-                    level,
-                    len(procedures & num_sets.get(scope, stored)),
-                    len(procedures),
-                )
-                if row is not None:
-                    rows.append(row)
-            return rows
-
-        return build
+            if row is not None:
+                rows.append(row)
+        return rows
 
     def _reported_rows(self, indicator: Indicator) -> list[ResultRow]:
         if self.reports is None:  # every approved value of the plan and period, in one query
@@ -606,7 +837,7 @@ class Evaluation:
         """qd766 totals: per province, level and unit key with ≥ 1 non-catalog row; catalog indicators
         count with the province's value in every total; all sums from unrounded points."""
         catalog_codes = {i.code for i in self.definition.indicators if i.source == CATALOG}
-        maxima = {i.code: Fraction(i.points or 0) for i in self.definition.indicators}
+        maxima = {i.code: i.points or Decimal(0) for i in self.definition.indicators}
         catalog = [r for r in rows if r.indicator in catalog_codes and r.exact_points is not None]
         keyed: dict[tuple[str, str], list[ResultRow]] = defaultdict(list)
         for row in rows:
@@ -621,22 +852,46 @@ class Evaluation:
             if scope != "province" and (scope, key) not in keyed:
                 continue
             members = keyed.get((scope, key), []) + catalog
-            maximum = sum((maxima[r.indicator] for r in members), Fraction(0))
+            maximum = sum((maxima[r.indicator] for r in members), Decimal(0))  # exact: maxima are decimals
             if maximum == 0:
                 continue
-            points = sum((r.exact_points or Fraction(0) for r in members), Fraction(0))
+            points, value, exact = _total(members, maximum)
             totals.append(
                 ResultRow(
                     indicator=TOTAL,
                     scope=scope,
                     key=key,
-                    value=round_half_up(points * 100 / maximum),
-                    points=round_half_up(points),
-                    max_points=round_half_up(maximum),
-                    ratio=points * 100 / maximum,
+                    value=value,
+                    points=points,
+                    max_points=maximum.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+                    exact=exact,
                 )
             )
         return totals
+
+
+# A float sum of at most a few dozen points is off by far less than this: roundings farther than
+# this from a tie are settled in floating point, the others in exact Fractions.
+_TIE_MARGIN = 1e-7
+
+
+def _total(members: list[ResultRow], maximum: Decimal) -> tuple[Decimal, Decimal, Callable[[], Fraction]]:
+    """(points, value) of a total, rounded half-up from the exact sum of the members' points, and
+    the function giving the exact value."""
+
+    def exact_points() -> Fraction:
+        return sum((r.points_exact or Fraction(0) for r in members), Fraction(0))
+
+    def exact_value() -> Fraction:
+        return exact_points() * 100 / Fraction(maximum)
+
+    approx = math.fsum(_approx(r.exact_points) for r in members)
+    scaled = (approx * 100, approx * 10000 / float(maximum))
+    if all(abs(x - math.floor(x) - 0.5) > _TIE_MARGIN for x in scaled):
+        points, value = (Decimal(math.floor(x + 0.5)).scaleb(-2) for x in scaled)
+    else:
+        points, value = round_half_up(exact_points()), round_half_up(exact_value())
+    return points, value, exact_value
 
 
 def province_key(seen: Counter[str]) -> str:
@@ -745,6 +1000,16 @@ def evaluate(plan_code: str, period: str, as_of: dt.datetime | None = None) -> l
     parsed = Period.parse(period)
     moment = vietnam_time(as_of) if as_of is not None else effective_as_of()
     return Evaluation(definition, plan, parsed, moment).rows()
+
+
+def plan_measures(definition: PlanDefinition, calendar: Any = None) -> list[Measure]:
+    """The dossier and payment measures an evaluation of `definition` counts, with the procedure
+    questions of its catalog filters: what the month cells keep for it."""
+    period = Period.parse(str(definition.year))
+    evaluation = Evaluation(definition, None, period, period.end, calendar=calendar, cells=False)
+    for indicator in definition.indicators:
+        evaluation._prepare(indicator)
+    return evaluation.cell_measures()
 
 
 def best_first(rows: list[Any], ascending: bool) -> list[Any]:

@@ -194,3 +194,91 @@ class ReportedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.period} {self.unit_id or 'province'}: {self.value}"
+
+
+# --- month cells: the scorecard's partial counts kept current (scorecard.aggregates) ---------------
+
+
+class CellState(models.Model):
+    """The one row describing the month cells: whether they hold the current counts, which cell
+    measures they keep, and which cut-offs have stock cells.
+
+    `version` changes with every change of any cell, so a process may keep cells it has read
+    until then. `imported_at` is the DataSnapshot.imported_at the cells were built after: an
+    import writes fact rows in bulk, past the fact hook, so a later import makes them outdated.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    valid = models.BooleanField(default=False)
+    version = models.CharField(max_length=32, blank=True)
+    parts = models.JSONField(default=list)  # the cell measures kept (aggregates.Part.as_json)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    first_received = models.DateTimeField(null=True, blank=True)  # no stock before this instant
+    stock_cutoffs = models.JSONField(default=list)  # ISO instants whose stock cells are kept
+    built_at = models.DateTimeField(null=True, blank=True)
+    build_seconds = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("trạng thái ô số liệu tháng")
+        verbose_name_plural = _("trạng thái ô số liệu tháng")
+
+    def __str__(self) -> str:
+        return f"cells {'valid' if self.valid else 'invalid'} {self.version}"
+
+
+class MonthCount(models.Model):
+    """Counts of one cell measure for one unit (and level, and procedure when the measure counts
+    procedures; 0 otherwise) in each month of a year: m01 … m12, Vietnam-time months."""
+
+    measure = models.CharField(max_length=40)
+    year = models.SmallIntegerField()
+    unit_id = models.BigIntegerField()
+    level = models.CharField(max_length=16)
+    procedure_id = models.BigIntegerField(default=0)
+    m01 = models.IntegerField(default=0)
+    m02 = models.IntegerField(default=0)
+    m03 = models.IntegerField(default=0)
+    m04 = models.IntegerField(default=0)
+    m05 = models.IntegerField(default=0)
+    m06 = models.IntegerField(default=0)
+    m07 = models.IntegerField(default=0)
+    m08 = models.IntegerField(default=0)
+    m09 = models.IntegerField(default=0)
+    m10 = models.IntegerField(default=0)
+    m11 = models.IntegerField(default=0)
+    m12 = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ô số liệu tháng")
+        verbose_name_plural = _("ô số liệu tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "year", "unit_id", "level", "procedure_id"], name="month_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.year} unit {self.unit_id}"
+
+
+class StockCount(models.Model):
+    """The count of one stock measure (dossiers still open) for one unit at one cut-off instant."""
+
+    measure = models.CharField(max_length=40)
+    cutoff = models.DateTimeField()
+    unit_id = models.BigIntegerField()
+    level = models.CharField(max_length=16)
+    procedure_id = models.BigIntegerField(default=0)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ô số liệu tồn")
+        verbose_name_plural = _("ô số liệu tồn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "cutoff", "unit_id", "level", "procedure_id"], name="stock_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.cutoff} unit {self.unit_id}"

@@ -68,6 +68,17 @@ class Context:
         self.calendar = calendar
         self.cache: dict[Any, Any] = {}
 
+    def procedures_with_dossiers(self, population: str, where: Any) -> Any:
+        """The ids of the procedures with ≥ 1 dossier of `population` meeting `where`, as the value
+        of an `__in` lookup: a subquery over the fact table. The scorecard's fast path
+        (scorecard.aggregates) answers the same question from its month cells."""
+        from motcua.dossiers.models import DossierFact
+
+        facts = DossierFact.objects.filter(population_q(population, self))
+        if where is not None:
+            facts = facts.filter(compile_expression(where, DOSSIER, self))
+        return facts.values("procedure_id")
+
 
 @dataclass(frozen=True)
 class Predicate:
@@ -188,12 +199,7 @@ def _public_on_time(ctx: Context, prefix: str, args: dict[str, Any]) -> Q:
     {"population": "a dossier population", "where": "a filter over dossiers (optional)"},
 )
 def _has_dossier(ctx: Context, prefix: str, args: dict[str, Any]) -> Q:
-    from motcua.dossiers.models import DossierFact
-
-    facts = DossierFact.objects.filter(population_q(args["population"], ctx))
-    if args.get("where") is not None:
-        facts = facts.filter(compile_expression(args["where"], DOSSIER, ctx))
-    return Q(**{prefix + "pk__in": facts.values("procedure_id")})
+    return Q(**{prefix + "pk__in": ctx.procedures_with_dossiers(args["population"], args.get("where"))})
 
 
 # --- dossiers (the fact table) --------------------------------------------------------------------
