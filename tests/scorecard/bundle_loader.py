@@ -20,9 +20,9 @@ from motcua.feedback.models import Complaint, DossierRating
 from motcua.orgs.models import Unit
 from motcua.payments.models import Payment, PaymentStatus
 from motcua.scorecard.services import set_data_as_of
+from tests.data import TINY
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-TINY = Path("/work/shared/spec/examples/tiny")
 
 
 def stamp(text: str | None) -> dt.datetime | None:
