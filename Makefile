@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install demo serve test test-fast lint format bench clean
+.PHONY: install demo serve test test-fast test-browser screenshots messages lint format bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,22 @@ serve: $(STAMP)
 	$(BIN)/motcua serve
 
 ## The whole suite, on SQLite by default, on PostgreSQL when DATABASE_URL names one.
+## The browser tests (tests/browser) run too when Chromium is at /usr/bin/chromium, else are skipped.
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Only the browser tests (Playwright driving the system's Chromium; see docs/web.md).
+test-browser: $(STAMP)
+	MOTCUA_REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+## The screenshots of the web faces in docs/screenshots/, taken by the browser tests.
+screenshots: $(STAMP)
+	MOTCUA_REQUIRE_BROWSER=1 MOTCUA_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest tests/browser -q
+
+## Refresh the English catalog from the source strings (needs GNU gettext), then compile it.
+messages: $(STAMP)
+	cd src/motcua && MOTCUA_DATA_DIR=$(CURDIR)/var $(CURDIR)/$(BIN)/motcua makemessages -l en --no-obsolete
+	cd src/motcua && MOTCUA_DATA_DIR=$(CURDIR)/var $(CURDIR)/$(BIN)/motcua compilemessages
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
