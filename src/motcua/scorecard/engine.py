@@ -65,17 +65,33 @@ _HUNDRED = Fraction(100)
 # --- results ------------------------------------------------------------------------------------
 
 
+# Hundredths as Decimals, made once: a scorecard rounds tens of thousands of values, most of them
+# between 0 and 100.
+_HUNDREDTHS: dict[int, Decimal] = {}
+
+
+def _hundredths(whole: int) -> Decimal:
+    """`whole` hundredths as a Decimal with two decimals (12345 → 123.45)."""
+    found = _HUNDREDTHS.get(whole)
+    if found is None:
+        found = Decimal(whole).scaleb(-2)
+        if len(_HUNDREDTHS) < 100_000:
+            _HUNDREDTHS[whole] = found
+    return found
+
+
 def round_half_up(value: Fraction) -> Decimal:
-    """`value` rounded half away from zero to 2 decimals, exactly (no binary floating point)."""
-    scaled = abs(value) * 100
-    whole = int(scaled + Fraction(1, 2))
-    return (Decimal(whole) / 100 * (-1 if value < 0 else 1)).quantize(Decimal("0.01"))
+    """`value` rounded half away from zero to 2 decimals, exactly (no binary floating point):
+    floor(100·|value| + ½) hundredths, in integers."""
+    n, d = value.numerator, value.denominator
+    whole = _hundredths((200 * abs(n) + d) // (2 * d))
+    return whole.copy_negate() if n < 0 else whole
 
 
 def _rounded(numerator: int, denominator: int) -> Decimal:
     """numerator ÷ denominator (≥ 0, denominator > 0) as `round_half_up` gives it, in integers: the
     scorecard rounds tens of thousands of counts, and Fractions cost more than the counting."""
-    return Decimal((200 * numerator + denominator) // (2 * denominator)).scaleb(-2)
+    return _hundredths((200 * numerator + denominator) // (2 * denominator))
 
 
 def _json_number(value: Any) -> Any:
@@ -336,18 +352,23 @@ class _Sums:
     """Counts per (scope, key) for one row kind: units by id, levels by name, the province as ''."""
 
     def __init__(self) -> None:
-        self.by_key: dict[tuple[str, Any], Counter[str]] = defaultdict(Counter)
+        self.by_key: dict[tuple[str, Any], dict[str, int]] = {}
 
     def add(self, unit_id: int, level: str, counts: dict[str, int]) -> None:
         for target in (("unit", unit_id), ("level", level), ("province", "")):
-            self.by_key[target].update(counts)
+            into = self.by_key.get(target)
+            if into is None:
+                self.by_key[target] = dict(counts)
+                continue
+            for alias, n in counts.items():
+                into[alias] = into.get(alias, 0) + n
 
     def keys(self, scope: str) -> list[Any]:
         return [key for s, key in self.by_key if s == scope]
 
     def get(self, scope: str, key: Any, alias: str) -> int:
         counts = self.by_key.get((scope, key))
-        return 0 if counts is None else counts[alias]
+        return 0 if counts is None else counts.get(alias, 0)
 
 
 class _Sets:
@@ -457,6 +478,7 @@ class Evaluation:
         self.reports: dict[tuple[Any, str], list[tuple[Any, ...]]] | None = None
         self.previous_reports: dict[tuple[Any, str], list[tuple[Any, ...]]] | None = None
         self.previous_plans: list[Any] = []
+        self._keys_memo: dict[tuple[int, tuple[str, ...]], list[tuple[str, str, Any, str | None]]] = {}
 
     # Measures: each distinct measure becomes one conditional COUNT (or one month-cell total).
     def _measure(self, measure: Measure) -> str:
@@ -636,6 +658,14 @@ class Evaluation:
     def _present(self, sums: _Sums) -> dict[str, list[Any]]:
         return {scope: sums.keys(scope) for scope in ("province", "level", "unit")}
 
+    def _keys_of(self, sums: _Sums, indicator: Indicator) -> list[tuple[str, str, Any, str | None]]:
+        """`_scoped_keys` over counted rows, worked out once per row kind and set of scopes (the
+        counts are complete when rows are built)."""
+        memo = (id(sums), tuple(indicator.scopes))
+        if memo not in self._keys_memo:
+            self._keys_memo[memo] = self._scoped_keys(indicator, self._present(sums))
+        return self._keys_memo[memo]
+
     def _ratio_row(
         self, indicator: Indicator, scope: str, key: str, level: str | None, num: int, den: int
     ) -> ResultRow | None:
@@ -736,7 +766,7 @@ class Evaluation:
     def _count_rows(self, indicator: Indicator, kind: str, den_alias: str, num_alias: str) -> list[ResultRow]:
         sums = self.sums[kind]
         rows = []
-        for scope, key, stored, level in self._scoped_keys(indicator, self._present(sums)):
+        for scope, key, stored, level in self._keys_of(sums, indicator):
             row = self._ratio_row(
                 indicator,
                 scope,
@@ -760,7 +790,7 @@ class Evaluation:
         a row exists where the first rate's population is not empty."""
         sums = self.sums[DOSSIER]
         rows = []
-        for scope, key, stored, level in self._scoped_keys(indicator, self._present(sums)):
+        for scope, key, stored, level in self._keys_of(sums, indicator):
             basis = sums.get(scope, stored, pairs[0][0])
             if basis == 0:
                 continue
