@@ -1,11 +1,13 @@
 """What people click: a citizen files online, the counter accepts it and prints the receipt, the
 officers process it, the leader approves, the citizen pays through the simulator bank, the counter
-returns the result, and the citizen rates it."""
+returns the result, the citizen rates it, and the reform dashboard's numbers move accordingly."""
 
 import re
 
 import pytest
+from django.utils import timezone
 
+from motcua.scorecard.services import load_plans
 from tests.browser.conftest import screenshot
 from tests.web.world import PDF
 
@@ -23,8 +25,24 @@ def _message(page) -> str:
     return page.locator(".messages").inner_text()
 
 
+def _province_cell(page, indicator: str) -> str:
+    """The text of the province column of an indicator's row in the dashboard's targets table."""
+    return " ".join(
+        page.locator(f"#targets-table tr[data-indicator={indicator}] td").first.inner_text().split()
+    )
+
+
 def test_an_online_dossier_from_submission_to_rating(site):
     world = site.world
+    load_plans()
+    month = f"{timezone.localdate():%Y-%m}"
+    dashboard = f"/dashboard/?plan=hatinh-2023&period={month}"
+
+    # Before: the reform manager's dashboard has no dossier of this month.
+    manager = site.open(world.reform)
+    manager.goto(dashboard)
+    assert _province_cell(manager, "satisfaction") == "–"
+    assert _province_cell(manager, "online_payment_rate") == "–"
 
     # The citizen finds the procedure by typing without accents and files it online.
     citizen = site.open(world.citizen)
@@ -90,3 +108,10 @@ def test_an_online_dossier_from_submission_to_rating(site):
     assert "Cảm ơn bạn đã đánh giá." in _message(citizen)
     assert "Đã trả kết quả" in citizen.locator("#dossier-facts").inner_text()
     screenshot(citizen, "dossier")
+
+    # After: the month's scorecard counts the rated dossier, satisfied, and its online payment.
+    manager.goto(dashboard)
+    satisfaction = _province_cell(manager, "satisfaction")
+    assert "100%" in satisfaction.replace(" ", "").replace(",00", "") and "1/1" in satisfaction
+    assert "1/1" in _province_cell(manager, "online_payment_rate")
+    screenshot(manager, "dashboard")

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from motcua.dossiers import services
+from motcua.scorecard.services import load_plans
 from tests.browser.conftest import screenshot, serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,10 +78,13 @@ def test_the_main_pages_have_no_serious_accessibility_violations(site):
     world = site.world
     submitted = _dossiers(world)
     services.accept_online(world.counter, submitted)
+    load_plans()
+    month = f"{timezone.localdate():%Y-%m}"
     visitor = site.open()
     citizen = site.open(world.citizen)
     counter = site.open(world.counter)
     leader = site.open(world.leader)
+    reform = site.open(world.reform)
     pages = [
         ("portal", visitor, "/"),
         ("procedures", visitor, "/procedures/?q=chung+thuc"),
@@ -94,6 +98,11 @@ def test_the_main_pages_have_no_serious_accessibility_violations(site):
         ("officer-dossier", counter, f"/office/dossiers/{submitted.code}/"),
         ("receive", counter, "/office/receive/9.000001/"),
         ("overview", leader, "/office/overview/"),
+        ("dashboard", reform, f"/dashboard/?plan=hatinh-2023&period={month}"),
+        ("dashboard-766", reform, f"/dashboard/?plan=qd766&period={month}"),
+        ("dashboard-trends", reform, f"/dashboard/trends/?plan=hatinh-2023&period={month}"),
+        ("dashboard-units", reform, f"/dashboard/units/?plan=hatinh-2023&period={month}"),
+        ("dashboard-reported", reform, "/dashboard/reported/"),
     ]
     problems = {}
     for name, page, url in pages:

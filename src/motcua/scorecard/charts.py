@@ -39,6 +39,9 @@ def _config() -> dict[str, Any]:
         "font": "system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, Arial, sans-serif",
         "axis": {"labelFontSize": 12, "titleFontSize": 12},
         "view": {"stroke": None},
+        # The chart's container is the accessible image (role img, a label, the table beside it):
+        # Vega's own ARIA roles on marks would only be unlabelled images inside it.
+        "aria": False,
     }
 
 

@@ -17,6 +17,10 @@
       var spec = JSON.parse(source.textContent);
       window.vegaEmbed(element, spec, { actions: false, renderer: "svg" }).then(function () {
         element.classList.add("drawn");
+        // The container (role img, with its label) speaks for the drawing inside it.
+        Array.prototype.forEach.call(element.querySelectorAll("svg"), function (svg) {
+          svg.setAttribute("aria-hidden", "true");
+        });
         // The chart is there: its table can fold away (still one click, or key press, away).
         var section = element.closest("section");
         var table = section ? section.querySelector("details.chart-data") : null;
