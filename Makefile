@@ -40,9 +40,13 @@ messages: $(STAMP)
 	cd src/motcua && MOTCUA_DATA_DIR=$(CURDIR)/var $(CURDIR)/$(BIN)/motcua makemessages -l en --no-obsolete
 	cd src/motcua && MOTCUA_DATA_DIR=$(CURDIR)/var $(CURDIR)/$(BIN)/motcua compilemessages
 
+## Performance figures (docs/performance.md): BENCH_ARGS="--quick" for a small run, see bench/run.py.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src/motcua/*/services.py
 
 format: $(STAMP)

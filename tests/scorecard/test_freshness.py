@@ -2,7 +2,6 @@
 
 How fast is measured by the benchmark (`make bench`, docs/performance.md), not asserted here."""
 
-
 import pytest
 from django.utils import timezone
 
