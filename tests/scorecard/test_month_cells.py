@@ -76,3 +76,47 @@ def test_cells_follow_dossiers_and_payments_changed_after_the_build(tiny):
     assert state.valid and state.version != version
     for as_of in AS_OFS:
         assert_cells_give_the_direct_rows(as_of)
+
+
+@pytest.mark.django_db
+def test_a_rebuild_counts_again_when_a_dossier_changes_while_it_counts(tiny, monkeypatch):
+    # The rebuild counts without holding a lock; a fact write committed meanwhile (here: during
+    # its first count) must not be lost: it counts again, and the cells equal the direct counts.
+    aggregates.invalidate()
+    count_cells = aggregates._count_cells
+    calls = []
+
+    def count_while_a_dossier_changes(parts, cal):
+        calls.append(1)
+        counted = count_cells(parts, cal)
+        if len(calls) == 1:
+            still_open = Dossier.objects.filter(outcome__isnull=True, received_at__isnull=False).first()
+            still_open.outcome = "approved"
+            still_open.finished_at = still_open.received_at + dt.timedelta(days=1)
+            still_open.save()
+            refresh_facts([still_open.pk])
+        return counted
+
+    monkeypatch.setattr(aggregates, "_count_cells", count_while_a_dossier_changes)
+    aggregates.rebuild()
+    assert len(calls) == 2 and aggregates.read_state().valid
+    for as_of in AS_OFS:
+        assert_cells_give_the_direct_rows(as_of)
+
+
+@pytest.mark.django_db
+def test_a_rebuild_that_keeps_seeing_changes_counts_under_the_lock(tiny, monkeypatch):
+    count_cells = aggregates._count_cells
+    calls = []
+
+    def always_changing(parts, cal):
+        calls.append(1)
+        counted = count_cells(parts, cal)
+        if len(calls) <= aggregates.OPTIMISTIC_TRIES:
+            aggregates._note_untracked_write()
+        return counted
+
+    monkeypatch.setattr(aggregates, "_count_cells", always_changing)
+    aggregates.rebuild()
+    assert len(calls) == aggregates.OPTIMISTIC_TRIES + 1 and aggregates.read_state().valid
+    assert_cells_give_the_direct_rows(AS_OFS[0])

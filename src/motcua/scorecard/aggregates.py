@@ -493,11 +493,67 @@ def _data_span() -> tuple[dt.datetime | None, dt.datetime | None, dt.datetime | 
     return facts["r0"], (min(first) if first else None), (max(last) if last else None)
 
 
+# A rebuild counts outside any lock and stores only if no fact write came meanwhile; after this
+# many tries it counts under the lock, so that it always ends.
+OPTIMISTIC_TRIES = 2
+
+
+def _write_marker() -> tuple[str | None, Any]:
+    """What every write the cells depend on changes: the state's version (bumped by each tracked
+    fact or payment write, outdated cells or not) and the data's import instant."""
+    from motcua.scorecard.models import CellState, DataSnapshot
+
+    version = CellState.objects.filter(pk=STATE_PK).values_list("version", flat=True).first()
+    imported = DataSnapshot.objects.filter(pk=1).values_list("imported_at", flat=True).first()
+    return version, imported
+
+
+def _count_cells(parts: dict[str, Part], cal: Any) -> tuple[list[Any], list[Any], list[dt.datetime], Any]:
+    """Every cell of `parts` counted from the fact table and the payments: (month cells, stock
+    cells, stock cut-offs, first receipt). Reads only."""
+    from motcua.scorecard.models import MonthCount
+
+    cache: dict[Any, Any] = {}
+    flows = [p for p in parts.values() if p.section != STOCK]
+    stocks = [p for p in parts.values() if p.section == STOCK]
+    first_received, first, last = _data_span()
+    month_rows: dict[tuple[str, int, Key], list[int]] = {}
+    cutoffs: list[dt.datetime] = []
+    if first is not None and last is not None:
+        for month in months_in(first, next_month(last)):
+            counts = count_parts(flows, _context(month, next_month(month), cal, cache))
+            for key, cells in counts.items():
+                for cell, n in cells.items():
+                    month_rows.setdefault((key, month.year, cell), [0] * 12)[month.month - 1] += n
+        if first_received is not None:
+            # Every month end after the first receipt, up to the end of the last month with data.
+            cutoffs = months_in(next_month(first_received), next_month(next_month(last)))
+    month_objs = [
+        MonthCount(
+            measure=key,
+            year=year,
+            unit_id=unit_id,
+            level=level,
+            procedure_id=procedure_id,
+            **dict(zip(MONTH_COLUMNS, counts, strict=True)),
+        )
+        for (key, year, (unit_id, level, procedure_id)), counts in month_rows.items()
+    ]
+    stock_objs = []
+    for cutoff in cutoffs:
+        counts = count_parts(stocks, _context(month_start(cutoff - dt.timedelta(days=1)), cutoff, cal, cache))
+        stock_objs += _stock_objects(counts, cutoff)
+    return month_objs, stock_objs, cutoffs, first_received
+
+
 def rebuild(parts: dict[str, Part] | None = None, calendar: Any = None) -> float:
     """Count every cell again from the fact table and the payments; returns the seconds it took.
 
     `parts` default: those of every loaded and shipped plan. One GROUP BY per month and row kind
-    for the flows, one per month end for the stocks.
+    for the flows, one per month end for the stocks. The counting holds no lock (on SQLite a held
+    write lock would stop every dossier action for as long): the cells are stored only when no
+    fact or payment write and no import committed meanwhile (`_write_marker`), else counted again;
+    the last try counts under the state row's lock.
     """
     from motcua.scorecard.models import DataSnapshot, MonthCount, StockCount
 
@@ -505,56 +561,35 @@ def rebuild(parts: dict[str, Part] | None = None, calendar: Any = None) -> float
     cal = calendar if calendar is not None else _calendar()
     if parts is None:
         parts = all_plan_parts(cal)
-    cache: dict[Any, Any] = {}
-    flows = [p for p in parts.values() if p.section != STOCK]
-    stocks = [p for p in parts.values() if p.section == STOCK]
     with transaction.atomic():
-        state = _locked_state()
-        MonthCount.objects.all().delete()
-        StockCount.objects.all().delete()
-        first_received, first, last = _data_span()
-        month_rows: dict[tuple[str, int, Key], list[int]] = {}
-        cutoffs: list[dt.datetime] = []
-        if first is not None and last is not None:
-            for month in months_in(first, next_month(last)):
-                counts = count_parts(flows, _context(month, next_month(month), cal, cache))
-                for key, cells in counts.items():
-                    for cell, n in cells.items():
-                        month_rows.setdefault((key, month.year, cell), [0] * 12)[month.month - 1] += n
-            if first_received is not None:
-                # Every month end after the first receipt, up to the end of the last month with data.
-                cutoffs = months_in(next_month(first_received), next_month(next_month(last)))
-        MonthCount.objects.bulk_create(
-            [
-                MonthCount(
-                    measure=key,
-                    year=year,
-                    unit_id=unit_id,
-                    level=level,
-                    procedure_id=procedure_id,
-                    **dict(zip(MONTH_COLUMNS, counts, strict=True)),
-                )
-                for (key, year, (unit_id, level, procedure_id)), counts in month_rows.items()
-            ],
-            batch_size=2000,
-        )
-        stock_objs = []
-        for cutoff in cutoffs:
-            counts = count_parts(
-                stocks, _context(month_start(cutoff - dt.timedelta(days=1)), cutoff, cal, cache)
-            )
-            stock_objs += _stock_objects(counts, cutoff)
-        StockCount.objects.bulk_create(stock_objs, batch_size=2000)
-        snapshot = DataSnapshot.objects.filter(pk=1).values_list("imported_at", flat=True).first()
-        state.valid = True
-        state.version = uuid.uuid4().hex
-        state.parts = [p.as_json() for p in parts.values()]
-        state.imported_at = snapshot
-        state.first_received = first_received
-        state.stock_cutoffs = [_iso(c) for c in cutoffs]
-        state.built_at = timezone.now()
-        state.build_seconds = time.perf_counter() - started
-        state.save()
+        _locked_state()  # the row exists from now on: writes meanwhile move its version
+    for attempt in range(OPTIMISTIC_TRIES + 1):
+        locked = attempt == OPTIMISTIC_TRIES
+        with transaction.atomic() if locked else contextlib.nullcontext():
+            if locked:
+                _locked_state()
+            before = _write_marker()
+            month_objs, stock_objs, cutoffs, first_received = _count_cells(parts, cal)
+            with transaction.atomic():
+                state = _locked_state()
+                if not locked and _write_marker() != before:
+                    logger.info("scorecard cells: data changed while counting, counting again")
+                    continue
+                MonthCount.objects.all().delete()
+                StockCount.objects.all().delete()
+                MonthCount.objects.bulk_create(month_objs, batch_size=2000)
+                StockCount.objects.bulk_create(stock_objs, batch_size=2000)
+                snapshot = DataSnapshot.objects.filter(pk=1).values_list("imported_at", flat=True).first()
+                state.valid = True
+                state.version = uuid.uuid4().hex
+                state.parts = [p.as_json() for p in parts.values()]
+                state.imported_at = snapshot
+                state.first_received = first_received
+                state.stock_cutoffs = [_iso(c) for c in cutoffs]
+                state.built_at = timezone.now()
+                state.build_seconds = time.perf_counter() - started
+                state.save()
+                break
     return time.perf_counter() - started
 
 
@@ -683,6 +718,7 @@ def tracking(dossier_ids: Iterable[int]) -> Iterator[None]:
         state = _live_state()
         if state is None:
             yield
+            _note_untracked_write()
             return
         if len(ids) > TRACK_AT_MOST:
             invalidate()
@@ -698,6 +734,14 @@ def tracking(dossier_ids: Iterable[int]) -> Iterator[None]:
         _apply(deltas)
         state.version = uuid.uuid4().hex
         state.save(update_fields=["version", "first_received"])
+
+
+def _note_untracked_write() -> None:
+    """A write the outdated cells did not follow: move the state's version, so that a rebuild
+    counting meanwhile knows its counts may have missed it (`rebuild`)."""
+    from motcua.scorecard.models import CellState
+
+    CellState.objects.filter(pk=STATE_PK).update(version=uuid.uuid4().hex)
 
 
 def _lower_first_received(state: Any, ids: list[int]) -> None:
@@ -759,6 +803,7 @@ def _after_payment_saved(sender: Any, instance: Any, raw: bool = False, **kwargs
     with transaction.atomic():
         found = _payment_parts()
         if found is None:
+            _note_untracked_write()
             return
         state, parts = found
         if not parts:
