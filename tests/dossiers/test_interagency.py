@@ -2,7 +2,7 @@
 
 import pytest
 
-from motcua.dossiers import services
+from motcua.dossiers import selectors, services
 from motcua.dossiers.models import Dossier
 from motcua.errors import Forbidden, InvalidInput, StateError
 
@@ -83,3 +83,20 @@ def test_two_steps_of_the_same_agency_in_a_row_stay_there(world):
     services.approve(world.dept_leader, dossier)
     assert dossier.current_step.name == "Trả kết quả" and dossier.current_step.unit == world.commune
     assert dossier.result_file is not None
+
+
+def test_the_holding_unit_follows_the_open_step_and_falls_back_to_the_dossier_unit(world):
+    dossier = _at_department_step(world)
+    stored = lambda: Dossier.objects.values_list("held_by", flat=True).get(pk=dossier.pk)  # noqa: E731
+    assert stored() == world.commune.pk
+
+    services.forward(world.processor, dossier, world.department, "Xin ý kiến")
+    assert stored() == world.department.pk
+    # The queue of "held at my units" reads that column: the department's officer has it, the
+    # commune's processing officer no longer does.
+    assert dossier.pk in [d.pk for d in selectors.queue(world.dept_officer, all_roles=True)]
+    assert dossier.pk not in [d.pk for d in selectors.queue(world.processor, all_roles=True)]
+
+    services.complete_step(world.dept_officer, dossier, "Sở thống nhất")
+    assert stored() == world.commune.pk
+    assert dossier.pk in [d.pk for d in selectors.queue(world.processor, all_roles=True)]

@@ -71,6 +71,18 @@ def test_an_updated_dossier_is_updated(tiny):
     assert event.after["dossiers"]["updated"] == 1
 
 
+def test_a_dossier_moved_to_another_unit_is_held_there(tiny):
+    import_bundle(tiny)
+    d12 = Dossier.objects.get(code="D12")
+    other = Unit.objects.get(code="000.00.21.H29")  # the district, D12 being at a commune
+    assert d12.unit_id != other.pk
+    rewrite_dossier(tiny, "D12", unit=other.code)
+    import_bundle(tiny)
+    d12.refresh_from_db()
+    assert (d12.unit_id, d12.held_by_id) == (other.pk, other.pk)
+    assert all(held == unit for unit, held in Dossier.objects.values_list("unit", "held_by"))
+
+
 def test_changed_units_and_procedures_are_updated(tiny):
     import_bundle(tiny)
     text = (tiny / "units.csv").read_text(encoding="utf-8").replace("Sở Tư pháp tỉnh Hà Tĩnh", "Sở Tư pháp")

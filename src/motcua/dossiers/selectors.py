@@ -110,12 +110,11 @@ def _waiting_on_roles(user: Any) -> Q:
         unit = membership.unit
         if membership.role == Role.UNIT_LEADER:
             below = Q(path__startswith=unit.path) if unit.path else Q(pk=unit.pk)
-            units = Unit.objects.filter(below).values("pk")
-            condition |= Q(current_step__unit__in=units) | Q(current_step__isnull=True, unit__in=units)
+            condition |= Q(held_by__in=Unit.objects.filter(below).values("pk"))
         elif membership.role in (Role.COUNTER_OFFICER, Role.PROCESSING_OFFICER):
-            condition |= Q(current_step__unit=unit, current_step__role=membership.role)
+            condition |= Q(held_by=unit, current_step__role=membership.role)
             if membership.role == Role.COUNTER_OFFICER:
-                condition |= Q(current_step__isnull=True, unit=unit, status=Status.NEW)
+                condition |= Q(held_by=unit, current_step__isnull=True, status=Status.NEW)
     return condition
 
 
@@ -130,13 +129,11 @@ def queue(
     """The dossiers waiting on `user`: held at the user's units now (the current step's unit, or the
     dossier's unit when no step is open), in a state that still needs someone, and — unless
     `all_roles` — at a step the user's role does. Soonest due first."""
-    units = units_for(user, VIEW).values("pk")
-    held_here = Q(current_step__unit__in=units) | Q(current_step__isnull=True, unit__in=units)
-    rows = visible(user).filter(held_here, status__in=QUEUE_STATES)
+    rows = visible(user).filter(held_by__in=units_for(user, VIEW).values("pk"), status__in=QUEUE_STATES)
     if not all_roles:
         rows = rows.filter(_waiting_on_roles(user))
     if unit:
-        rows = rows.filter(Q(current_step__unit__code=unit) | Q(current_step__isnull=True, unit__code=unit))
+        rows = rows.filter(held_by__code=unit)
     if status:
         rows = rows.filter(status=status)
     if late_only:

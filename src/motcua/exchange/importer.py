@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers.choices import Outcome, Source, Status
-from motcua.dossiers.models import Dossier, DossierDocument, DossierFact, Supplement
+from motcua.dossiers.models import Dossier, DossierDocument, DossierFact, DossierStep, Supplement
 from motcua.errors import LoadError
 from motcua.exchange.bulk import TableWriter, field_of, time_adapter
 from motcua.exchange.bundle import DOSSIERS, Bundle
@@ -220,9 +220,11 @@ DOSSIER_COLUMNS = (
     "result_digitized",
     "result_to_store",
     "synced",
+    "held_by_id",  # a new dossier has no step yet: held by its own unit
 )
-# The columns compared and rewritten on an update: everything above but id, code and source.
-UPDATED_COLUMNS = DOSSIER_COLUMNS[3:]
+# The columns compared and rewritten on an update: everything above but id, code, source and
+# held_by (which follows the unit unless a step is open, see _write_updates).
+UPDATED_COLUMNS = DOSSIER_COLUMNS[3:-1]
 
 
 @dataclass
@@ -441,7 +443,10 @@ class DossierWriter:
         so a worker process can run it (see `motcua.exchange.pipeline`)."""
         self.time.memo.clear()
         source = Source.IMPORT.value
-        dossiers = [(pk, r.code, source, *self._dossier_values(r, derive_status(r))) for pk, r in pairs]
+        dossiers = []
+        for pk, r in pairs:
+            values = self._dossier_values(r, derive_status(r))
+            dossiers.append((pk, r.code, source, *values, values[1]))  # values[1]: unit_id
         return [
             ("dossiers", dossiers),
             *self._children(pairs),
@@ -578,13 +583,20 @@ class DossierWriter:
         connection = self.connection
         quote = connection.ops.quote_name
         assignments = ", ".join(f"{quote(field_of(Dossier, c).column)} = %s" for c in UPDATED_COLUMNS)
+        table, steps = quote(Dossier._meta.db_table), quote(DossierStep._meta.db_table)
+        # The unit holding the dossier: its open step's, else the (new) unit of the dossier.
+        held_by = (
+            f"{quote('held_by_id')} = COALESCE((SELECT s.{quote('unit_id')} FROM {steps} s "
+            f"WHERE s.{quote('id')} = {table}.{quote('current_step_id')}), %s)"
+        )
         sql = (
-            f"UPDATE {quote(Dossier._meta.db_table)} SET {assignments}, "
+            f"UPDATE {table} SET {assignments}, {held_by}, "
             f"{quote('version')} = {quote('version')} + 1, {quote('updated_at')} = %s WHERE {quote('id')} = %s"
         )
         now = connection.ops.adapt_datetimefield_value(self.now)
         with connection.cursor() as cursor:
-            cursor.executemany(sql, [(*row[:-1], now, row[-1]) for row in rows])
+            # row: UPDATED_COLUMNS values, then the id; values[1] is the unit id.
+            cursor.executemany(sql, [(*row[:-1], row[1], now, row[-1]) for row in rows])
 
 
 def dossier_batches(bundle: Bundle) -> Iterator[list[DossierRecord]]:
