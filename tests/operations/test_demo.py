@@ -67,5 +67,8 @@ def test_todays_dossiers_are_made_through_the_services_in_every_state(hatinh):
         Status.WITHDRAWN,
     } <= states
     assert live.filter(applicant__username=DEMO_CITIZEN, rating__isnull=False).exists()
+    # Whatever the services did, a dossier is held by its open step's unit, else by its own unit.
+    for unit, step_unit, held_by in live.values_list("unit", "current_step__unit", "held_by"):
+        assert held_by == (step_unit or unit)
     assert demo_live.ensure_live([LIVE_COMMUNE, LIVE_DEPARTMENT], DEMO_CITIZEN) == 0
     call_command("audit", "verify")
