@@ -197,3 +197,36 @@ def test_a_csv_row_with_a_stray_comma_is_reported(tmp_path):
         (f, line) for f, line, _field, _m in errors_of(write_bundle(tmp_path / "b", units=units, dossiers=[]))
     }
     assert ("units.csv", 2) in found
+
+
+def test_a_repeated_code_is_listed_at_its_line_naming_the_first(tmp_path):
+    lines = [dossier(code="A"), dossier(code="B", channel="fax"), dossier(code="A"), dossier(code="C")]
+    lines += [dossier(code="D", channel="fax"), dossier(code="A")]
+    rows = [
+        (line, field, message)
+        for file, line, field, message in errors_of(write_bundle(tmp_path / "b", dossiers=lines))
+        if file == "dossiers.jsonl"
+    ]
+    assert [(line, field) for line, field, _m in rows] == [
+        (2, "channel"),
+        (3, "code"),
+        (5, "channel"),
+        (6, "code"),
+    ]
+    assert "dòng 1" in rows[1][2] and "dòng 1" in rows[3][2]
+
+
+def test_code_hashes_find_every_repeat_and_the_second_pass_drops_false_alarms(tmp_path):
+    from motcua.exchange.bundle import Bundle
+    from motcua.exchange.validation import CodeHashes, ErrorList, _report_repeated_codes
+
+    seen = CodeHashes()
+    for code in [f"X-{n}" for n in range(5000)] + ["X-17", "X-4999"]:
+        seen.add(code)
+    assert seen.repeated() == {hash("X-17"), hash("X-4999")}
+
+    # A hash shared by two different codes (as if they collided) is not a repeat.
+    path = write_bundle(tmp_path / "c", dossiers=[dossier(code="P"), dossier(code="Q")])
+    errors = ErrorList()
+    _report_repeated_codes(Bundle(path), {hash("P"), hash("Q")}, errors)
+    assert not errors

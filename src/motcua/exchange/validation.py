@@ -1,14 +1,15 @@
 """The first pass of an import: check the whole bundle and list every error before anything is written.
 
-Units and procedures are small and kept as parsed records. `dossiers.jsonl` is streamed: only its
-codes are kept (to find duplicates), never its records, so memory does not grow with the
-dossiers' content.
+Units and procedures are small and kept as parsed records. `dossiers.jsonl` is streamed: of each
+line only an 8-byte hash of its code is kept (`CodeHashes`, to find codes repeated in the bundle),
+never the record or the code itself, so ten million dossiers cost some 80 MB.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -54,6 +55,15 @@ class ErrorList:
 
     def __bool__(self) -> bool:
         return bool(self.rows)
+
+    def insert_in_line_order(self, file: str, rows: list[ErrorRow]) -> None:
+        """Add `rows` of `file` where a single pass would have listed them: after the errors of
+        `file` on the same or earlier lines (a stable sort of that file's rows by line)."""
+        for row in rows:
+            self.add(*row)
+        mine = sorted((r for r in self.rows if r[0] == file), key=lambda r: r[1] or 0)
+        places = iter(mine)
+        self.rows = [next(places) if r[0] == file else r for r in self.rows]
 
     def raise_if_any(self) -> None:
         if not self.rows:
@@ -251,8 +261,8 @@ def check_dossiers(
     errors: ErrorList,
     advance: Callable[[int], object] | None = None,
 ) -> tuple[int, int]:
-    """Stream dossiers.jsonl; returns (lines read, dossiers found). Keeps only the set of codes seen."""
-    seen: dict[str, int] = {}
+    """Stream dossiers.jsonl; returns (lines read, dossiers found). Keeps only the codes' hashes."""
+    seen = CodeHashes()
     count = 0
     last_line = 0
     for line, raw in bundle.lines(DOSSIERS):
@@ -278,10 +288,55 @@ def check_dossiers(
         if isinstance(unit, str) and unit and unit not in unit_codes:
             errors.add(DOSSIERS, line, "unit", _("không có đơn vị mã “%(c)s”") % {"c": unit})
         if isinstance(code, str) and code:
-            first = seen.setdefault(code, line)
-            if first != line:
-                errors.add(DOSSIERS, line, "code", _("mã hồ sơ trùng với dòng %(n)d") % {"n": first})
+            seen.add(code)
+    repeated = seen.repeated()
+    if repeated:
+        _report_repeated_codes(bundle, repeated, errors)
     return last_line, count
+
+
+class CodeHashes:
+    """The hashes of the codes seen, 8 bytes each, in 256 arrays (by the hash's low byte).
+
+    `repeated()` gives the hashes seen more than once: every repeated code, and, very rarely (two
+    different codes among millions sharing a 64-bit hash), a false alarm that the second pass over
+    the file, comparing the codes themselves, drops.
+    """
+
+    def __init__(self) -> None:
+        self.buckets = [array("q") for _ in range(256)]
+
+    def add(self, code: str) -> None:
+        h = hash(code)  # stable within the process, which is all this needs
+        self.buckets[h & 255].append(h)
+
+    def repeated(self) -> set[int]:
+        out: set[int] = set()
+        for bucket in self.buckets:
+            ordered = sorted(bucket)
+            out.update(a for a, b in zip(ordered, ordered[1:], strict=False) if a == b)
+        return out
+
+
+def _report_repeated_codes(bundle: Bundle, repeated: set[int], errors: ErrorList) -> None:
+    """A second pass over dossiers.jsonl for the codes whose hash was seen twice: each line that
+    repeats a code of an earlier line is an error naming that line, at its place in the list."""
+    first: dict[str, int] = {}
+    found: list[ErrorRow] = []
+    for line, raw in bundle.lines(DOSSIERS):
+        if not raw.strip():
+            continue
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            continue
+        code = obj.get("code") if isinstance(obj, dict) else None
+        if not isinstance(code, str) or not code or hash(code) not in repeated:
+            continue
+        earlier = first.setdefault(code, line)
+        if earlier != line:
+            found.append((DOSSIERS, line, "code", _("mã hồ sơ trùng với dòng %(n)d") % {"n": earlier}))
+    errors.insert_in_line_order(DOSSIERS, found)
 
 
 def check_bundle(
