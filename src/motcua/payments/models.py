@@ -53,7 +53,12 @@ class Payment(models.Model):
                 fields=["reference"], condition=~models.Q(reference=""), name="payment_reference_unique"
             )
         ]
-        indexes = [models.Index(fields=["gateway", "paid_at"], name="payment_gateway_paid")]
+        indexes = [
+            models.Index(fields=["gateway", "paid_at"], name="payment_gateway_paid"),
+            # The scorecard counts payments by the month they were paid in (month cells, the
+            # part of a month up to a cut-off): a range on paid_at alone.
+            models.Index(fields=["paid_at"], name="payment_paid_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.amount}"
