@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.choices import Role
 from motcua.accounts.scoping import has_role
 from motcua.audit.services import record_event
+from motcua.collector import collector_paused
 from motcua.dossiers.facts import refresh_facts
 from motcua.dossiers.models import Dossier, DossierDocument, DossierFact, Supplement
 from motcua.errors import Forbidden, LoadError
@@ -125,19 +125,6 @@ class _Progress:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while batches are built: an import makes millions of objects
-    that die young and form no cycles, and each collection would walk them all."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@contextlib.contextmanager
 def _sqlite_tuned() -> Iterator[None]:
     """A larger page cache and in-memory temporary storage while an import runs on SQLite."""
     if connection.vendor != "sqlite":
@@ -237,7 +224,7 @@ def import_bundle(
                 facts = FactMaker()
                 writer = DossierWriter(unit_index(), procedure_index(), facts)
                 deferred = _defer_indexes(checked.dossier_count)
-                with _collector_paused():
+                with collector_paused():
                     if not run_pipeline(writer, bundle, checked.dossier_count, writing.update):
                         for batch in dossier_batches(bundle):
                             writer.write(batch)

@@ -31,6 +31,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.collector import collector_paused
 from motcua.errors import InvalidInput, NotFound
 from motcua.scorecard import aggregates
 from motcua.scorecard.aggregates import GRAIN_PROCEDURE, GRAIN_UNIT_PROCEDURE, Measure, combine
@@ -499,14 +500,15 @@ class Evaluation:
         """Every row of the scorecard, in output order (indicators in file order, then totals)."""
         if self.window.empty:
             return []
-        # Register every measure first, so that each kind of row is read in one query.
-        builders = [self._prepare(indicator) for indicator in self.definition.indicators]
-        self._run()
-        plan_rows: list[list[ResultRow]] = [build() for build in builders]
-        rows = [row for group in plan_rows for row in group]
-        if self.definition.is_index:
-            rows += self._totals(rows)
-        return rows
+        with collector_paused():
+            # Register every measure first, so that each kind of row is read in one query.
+            builders = [self._prepare(indicator) for indicator in self.definition.indicators]
+            self._run()
+            plan_rows: list[list[ResultRow]] = [build() for build in builders]
+            rows = [row for group in plan_rows for row in group]
+            if self.definition.is_index:
+                rows += self._totals(rows)
+            return rows
 
     def _prepare(self, indicator: Indicator) -> Any:
         """Register the indicator's measures; return the function that builds its rows afterwards."""
