@@ -11,6 +11,24 @@ from motcua.accounts.scoping import VIEW, RestrictedQuerySet, units_for
 from motcua.dossiers.choices import Channel, DocumentSource, Outcome, ReturnMethod, Source, Status
 from motcua.orgs.choices import UnitKind
 
+# Dossier references that most dossiers lack (none of the imported ones has them).
+PRESENT_ONLY = ("procedure_version", "applicant", "received_by", "assigned_to", "current_step", "result_file")
+# Index names are at most 30 characters.
+_SHORT = {"procedure_version": "version", "current_step": "step", "store_item": "store"}
+
+
+def _present_indexes(prefix: str, fields: tuple[str, ...]) -> list[models.Index]:
+    """An index per reference over the rows that have one (a partial index, WHERE … IS NOT NULL):
+    a fraction of the size and build time of a full one when most rows have none."""
+    return [
+        models.Index(
+            fields=[name],
+            condition=models.Q(**{f"{name}__isnull": False}),
+            name=f"{prefix}_{_SHORT.get(name, name)}_present",
+        )
+        for name in fields
+    ]
+
 
 class DossierQuerySet(RestrictedQuerySet):
     def restrict(self, user: Any, action: str = VIEW) -> RestrictedQuerySet:
@@ -41,10 +59,19 @@ class Dossier(models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
     procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="dossiers")
     procedure_version = models.ForeignKey(
-        "catalog.ProcedureVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers"
+        "catalog.ProcedureVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        db_index=False,  # partial index in Meta
     )
     unit = models.ForeignKey(
-        "orgs.Unit", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("đơn vị")
+        "orgs.Unit",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("đơn vị"),
+        db_index=False,  # (unit, status) and (unit, received_at) lead with it
     )
     channel = models.CharField(_("kênh nộp"), max_length=16, choices=Channel.choices)
     status = models.CharField(_("trạng thái"), max_length=32, choices=Status.choices, db_index=True)
@@ -58,6 +85,7 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="dossiers",
         verbose_name=_("người nộp (tài khoản)"),
+        db_index=False,  # partial index in Meta
     )
     applicant_kind = models.CharField(
         _("loại người nộp"), max_length=16, choices=ApplicantKind.choices, blank=True
@@ -82,7 +110,12 @@ class Dossier(models.Model):
     )
 
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # partial index in Meta
     )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -90,9 +123,15 @@ class Dossier(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assigned_dossiers",
+        db_index=False,  # partial index in Meta
     )
     current_step = models.ForeignKey(
-        "DossierStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "DossierStep",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # partial index in Meta
     )
     # The unit holding the dossier now: its current step's unit, else its own unit. Derived, and kept
     # by save() (and by the import, which writes below the ORM), so that a queue of "the dossiers
@@ -112,6 +151,7 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("tệp kết quả"),
+        db_index=False,  # partial index in Meta
     )
     synced = models.BooleanField(_("đã đồng bộ Cổng DVC quốc gia"), default=True)
     # Optimistic lock: every service bumps it; a stale write is refused.
@@ -130,6 +170,10 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["unit", "received_at"]),
             models.Index(fields=["held_by", "status"], name="dossier_held_by_status"),
+            # References most dossiers lack (every imported one): indexed where present only, for
+            # the lookups by them (an officer's dossiers, a deletion's PROTECT check); an equality
+            # implies IS NOT NULL, so both databases use these for it.
+            *_present_indexes("dossier", PRESENT_ONLY),
         ]
 
     def __str__(self) -> str:
@@ -206,7 +250,12 @@ class DossierDocument(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
     component = models.ForeignKey(
-        "catalog.Component", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "catalog.Component",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # partial index in Meta
     )
     name = models.CharField(max_length=500)
     source = models.CharField(max_length=16, choices=DocumentSource.choices)
@@ -215,10 +264,20 @@ class DossierDocument(models.Model):
     )
     digitized = models.BooleanField(default=False)
     file = models.ForeignKey(
-        "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "documents.StoredFile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # partial index in Meta
     )
     store_item = models.ForeignKey(
-        "documents.StoreItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "documents.StoreItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # partial index in Meta
     )
     # The record pulled from a national database (source national_db): its key there.
     registry_reference = models.CharField(max_length=255, blank=True)
@@ -227,6 +286,7 @@ class DossierDocument(models.Model):
         ordering = ["dossier", "id"]
         verbose_name = _("giấy tờ đã nộp")
         verbose_name_plural = _("giấy tờ đã nộp")
+        indexes = _present_indexes("document", ("component", "file", "store_item"))
 
     def __str__(self) -> str:
         return self.name
