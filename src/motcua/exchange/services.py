@@ -217,6 +217,7 @@ def import_bundle(
         assert checked is not None
         summary = ImportSummary(bundle=bundle.name, as_of=checked.manifest.as_of.isoformat())
         writing = _Progress(progress, checked.dossier_count, _("Nhập hồ sơ"), _("hồ sơ"))
+        bulk_loaded = False  # a large load into (nearly) empty tables: ANALYZE after
         try:
             with _sqlite_tuned(), transaction.atomic():
                 summary.units, level_changed = write_units(checked.units, checked.manifest.province)
@@ -231,6 +232,7 @@ def import_bundle(
                             writing.update(len(batch))
                 if deferred is not None:
                     deferred.restore()
+                    bulk_loaded = True
                 summary.dossiers = writer.counts
                 summary.dossiers.facts_written += _refresh_dependent_facts(
                     level_changed, limit_changed, facts
@@ -250,8 +252,22 @@ def import_bundle(
                     )
         finally:
             writing.close()
+        if bulk_loaded:
+            _analyze(DOSSIER_TABLES)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _analyze(models_: tuple[type[Any], ...]) -> None:
+    """Fresh planner statistics for tables a large import filled (PostgreSQL): until autovacuum
+    gets to them, the planner guesses, e.g. thousands of payments per dossier, and walks an index
+    of a whole table for a lookup by dossier. SQLite keeps no statistics unless asked (ANALYZE
+    would change plans the application was tuned with), so nothing is done there."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _import_reported(bundle: Bundle, actor: Any) -> int:

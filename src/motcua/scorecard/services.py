@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Min, Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -171,17 +171,23 @@ def _periods_touched(dossier_ids: list[int], now: dt.datetime) -> set[str]:
     today = vietnam_time(now).date()
     first = today
     if dossier_ids:
-        dates = DossierFact.objects.filter(dossier_id__in=dossier_ids).aggregate(
-            received=Min("received_at"), finished=Min("finished_at")
-        )
-        paid = Payment.objects.filter(dossier_id__in=dossier_ids).aggregate(
-            paid=Min("paid_at"), last=Max("paid_at")
-        )
-        for moment in (dates["received"], dates["finished"], paid["paid"]):
+        # The rows themselves, by the dossier keys, min and max taken here: as an aggregate,
+        # PostgreSQL may answer MIN(paid_at) by walking the paid_at index until it meets one of
+        # these dossiers (0.4 s at 1M payments), instead of reading their few rows.
+        moments = [
+            moment
+            for pair in DossierFact.objects.filter(dossier_id__in=dossier_ids).values_list(
+                "received_at", "finished_at"
+            )
+            for moment in pair
+        ]
+        paid = list(Payment.objects.filter(dossier_id__in=dossier_ids).values_list("paid_at", flat=True))
+        for moment in [*moments, *paid]:
             if moment is not None:
                 first = min(first, vietnam_time(moment).date())
-        if paid["last"] is not None:
-            today = max(today, vietnam_time(paid["last"]).date())
+        paid_at = [moment for moment in paid if moment is not None]
+        if paid_at:
+            today = max(today, vietnam_time(max(paid_at)).date())
     return periods_between(first, today)
 
 
