@@ -126,18 +126,25 @@ class _Progress:
 
 @contextlib.contextmanager
 def _sqlite_tuned() -> Iterator[None]:
-    """A larger page cache and in-memory temporary storage while an import runs on SQLite."""
+    """A larger page cache, and temporary storage in files, while an import runs on SQLite.
+
+    Index builds at the end of a large import sort every row of the table: with temporary storage
+    in memory those sorts grew the process with the bundle (1.2 GB at 10M dossiers, against 0.66 GB
+    at 1M); in files, which the operating system caches anyway, memory stays flat and the import
+    was no slower (816 s at 10M instead of 859 s).
+    """
     if connection.vendor != "sqlite":
         yield
         return
-    # temp_store (where index builds sort) cannot change inside a transaction, e.g. under a test's.
+    # temp_store (where index builds sort) cannot change inside a transaction, e.g. under a test's;
+    # FILE rather than the default, which a build may have set to MEMORY.
     outside = not connection.in_atomic_block
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         cache_size = cursor.fetchone()[0]
         cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
         if outside:
-            cursor.execute("PRAGMA temp_store = MEMORY")
+            cursor.execute("PRAGMA temp_store = FILE")
     try:
         yield
     finally:
