@@ -230,3 +230,52 @@ def test_code_hashes_find_every_repeat_and_the_second_pass_drops_false_alarms(tm
     errors = ErrorList()
     _report_repeated_codes(Bundle(path), {hash("P"), hash("Q")}, errors)
     assert not errors
+
+
+VALID_UNITS = "code,name,kind,level,parent\nR,Ủy ban nhân dân tỉnh,people_committee,province,\nS,Sở Tư pháp,department,province,R\n"
+VALID_PROCEDURES = PROCEDURES.splitlines()[0] + "\n" + PROCEDURES.splitlines()[1] + "\n"
+
+
+def _streamed_or_not(monkeypatch, path, *, streamed: bool):
+    """errors_of(path) with dossiers.jsonl checked first as a whole, or checked by the pipeline's
+    workers while they prepare the rows (batches of 3 lines, so both workers get several)."""
+    from motcua.exchange import pipeline, services
+
+    monkeypatch.setattr(pipeline, "PIPELINE_FROM", 1 if streamed else 10**9)
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 3)
+    used = []
+    original = pipeline.run_pipeline
+    monkeypatch.setattr(services, "run_pipeline", lambda *args: used.append(original(*args)) or used[-1])
+    found = errors_of(path)
+    assert used == ([True] if streamed else [])
+    return found
+
+
+def test_a_large_import_checked_while_written_lists_the_same_errors_and_keeps_nothing(tmp_path, monkeypatch):
+    lines = [dossier(code=f"V{n}") for n in range(30)]
+    bad = [line for line in DOSSIER_LINES if '"unit": "NOWHERE-UNIT"' not in line]  # S, P1 exist here
+    lines[2:2] = bad[:5]
+    lines[13:13] = ["", dossier(code="V4"), *bad[5:]]  # a blank line, a code repeated across workers
+    lines.append(dossier(code="V0"))
+    path = write_bundle(tmp_path / "b", units=VALID_UNITS, procedures=VALID_PROCEDURES, dossiers=lines)
+    before_counts = table_counts()
+    plain = _streamed_or_not(monkeypatch, path, streamed=False)
+    streamed = _streamed_or_not(monkeypatch, path, streamed=True)
+    assert streamed == plain
+    assert [(line, field) for _f, line, field, _m in plain if field == "code"] == [
+        (15, "code"),
+        (19, "code"),
+        (len(lines), "code"),
+    ]
+    assert len(plain) > 15 and {f for f, *_rest in plain} == {"dossiers.jsonl"}
+    assert table_counts() == before_counts
+
+
+def test_a_large_import_with_errors_in_units_lists_the_dossiers_errors_too(tmp_path, monkeypatch):
+    path = write_bundle(tmp_path / "b", procedures=VALID_PROCEDURES)
+    plain = _streamed_or_not(monkeypatch, path, streamed=False)
+    from motcua.exchange import pipeline
+
+    monkeypatch.setattr(pipeline, "PIPELINE_FROM", 1)
+    assert errors_of(path) == plain  # the whole check, not the pipeline: units.csv has errors
+    assert any(f == "units.csv" for f, *_rest in plain) and any(f == "dossiers.jsonl" for f, *_rest in plain)

@@ -125,7 +125,9 @@ class DeferredMaintenance:
     Building an index once over all rows is several times cheaper than updating it row by row, and
     PostgreSQL checks a new foreign key with one join instead of one trigger query per row, so a
     large load into (nearly) empty tables runs much faster without them. Only plain indexes are
-    dropped — never one that backs a primary key or a unique constraint — and every foreign key is
+    dropped — never one that backs a primary key or a unique constraint, nor a partial one (WHERE
+    … IS NOT NULL on references that imported rows leave empty: a row outside its condition costs
+    only the check, while a rebuild would scan the whole table for nothing) — and every foreign key is
     checked again over all rows when it is added back, so nothing that breaks a constraint can be
     committed. Both databases roll DDL back with the transaction: an import that fails leaves the
     schema as it was. On PostgreSQL the tables stay exclusively locked until the import commits.
@@ -150,7 +152,7 @@ class DeferredMaintenance:
                 if vendor == "sqlite":
                     cursor.execute(
                         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                        "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%'",
+                        "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%' AND sql NOT LIKE '%% WHERE %%'",
                         [table],
                     )
                 elif vendor == "postgresql":
@@ -158,7 +160,7 @@ class DeferredMaintenance:
                         "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
                         "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
                         "WHERE t.relname = %s AND t.relnamespace = to_regnamespace(current_schema()) "
-                        "AND NOT x.indisunique AND NOT x.indisprimary "
+                        "AND NOT x.indisunique AND NOT x.indisprimary AND x.indpred IS NULL "
                         "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
                         [table],
                     )

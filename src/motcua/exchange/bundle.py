@@ -98,6 +98,15 @@ class Bundle:
                     line = line[len(codecs.BOM_UTF8) :]
                 yield number, line
 
+    def count_lines(self, name: str) -> int:
+        """The number of lines of a file (a last line without a newline counts), read in large blocks."""
+        count, last = 0, b"\n"
+        with self.open_binary(name) as raw:
+            while block := raw.read(1 << 20):
+                count += block.count(b"\n")
+                last = block[-1:]
+        return count + (last != b"\n")
+
     @contextlib.contextmanager
     def local_path(self, name: str) -> Iterator[Path]:
         """A file system path of the file (a temporary copy when the bundle is a zip)."""

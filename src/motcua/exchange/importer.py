@@ -599,28 +599,19 @@ class DossierWriter:
             cursor.executemany(sql, [(*row[:-1], row[1], now, row[-1]) for row in rows])
 
 
-def dossier_batches(bundle: Bundle, part: int = 0, parts: int = 1) -> Iterator[list[DossierRecord]]:
-    """The records of dossiers.jsonl in batches of BATCH_SIZE (the file was checked already).
-
-    With `parts` > 1, only the batches whose number (from 0) is `part` modulo `parts`: the lines of
-    the others are counted, not parsed, so that several processes can share the work.
-    """
+def dossier_batches(bundle: Bundle) -> Iterator[list[DossierRecord]]:
+    """The records of dossiers.jsonl in batches of BATCH_SIZE (the file was checked already)."""
     batch: list[DossierRecord] = []
-    index = taken = 0  # the number of the current batch; non-empty lines in it so far
     for line, raw in bundle.lines(DOSSIERS):
         if not raw.strip():
             continue
-        if index % parts == part:
-            record, problems = parse_dossier(orjson.loads(raw))
-            if record is None:  # the file changed since it was checked
-                raise LoadError([(DOSSIERS, line, f, m) for f, m in problems])
-            batch.append(record)
-        taken += 1
-        if taken == BATCH_SIZE:
-            if batch:
-                yield batch
-                batch = []
-            index, taken = index + 1, 0
+        record, problems = parse_dossier(orjson.loads(raw))
+        if record is None:  # the file changed since it was checked
+            raise LoadError([(DOSSIERS, line, f, m) for f, m in problems])
+        batch.append(record)
+        if len(batch) == BATCH_SIZE:
+            yield batch
+            batch = []
     if batch:
         yield batch
 

@@ -1,14 +1,20 @@
-"""A fresh import on several cores: worker processes prepare rows while the importing one writes them.
+"""A fresh import on several cores: worker processes check and prepare rows while the importing one writes them.
 
-Parsing a line, computing its fact row and building the tuples for every table costs more than
-writing them (at 1M dossiers on SQLite: about 42 s of preparing for 25 s of inserting). For a fresh
-import (no stored dossier, so every record is a new dossier with an id known in advance) forked
-worker processes read dossiers.jsonl again and share its batches — worker k prepares batches k,
-k + n, k + 2n, … with `DossierWriter.rows_for_new`, counting the other batches' lines without
-parsing them — while the importing process inserts the prepared batches in order, in its
-transaction. The workers never touch the database; each inherits the writer (indexes of units and
-procedures, the calendar) from the fork and leaves with `os._exit`, so the connection it inherited
-is neither used nor closed.
+Parsing a line, checking it, computing its fact row and building the tuples for every table costs
+more than writing them (at 1M dossiers on SQLite: about 42 s of preparing for 25 s of inserting).
+For a fresh import (no stored dossier, so every record is a new dossier with an id known in
+advance) forked worker processes read dossiers.jsonl and share its batches — worker k takes
+batches k, k + n, k + 2n, … , counting the other batches' lines without parsing them — while the
+importing process inserts the prepared batches in order, in its transaction.
+
+The workers also do the check of dossiers.jsonl that a plain import makes in a first pass
+(`validation.checked_batches`): each line is checked as that pass checks it, its code's hash kept.
+A batch with a problem sends its errors instead of rows; from then on nothing more is inserted,
+but every batch is still checked, so the caller gets every error, in line order, and rolls the
+transaction back. Once every worker has sent its hashes, codes repeated across the whole file are
+named by a second pass. The workers never touch the database; each inherits the writer (indexes
+of units and procedures, the calendar) and the process's string-hash key from the fork, and leaves
+with `os._exit`, so the connection it inherited is neither used nor closed.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ from collections.abc import Callable
 from typing import Any
 
 from motcua.exchange.bundle import Bundle
-from motcua.exchange.importer import BATCH_SIZE, DossierWriter, dossier_batches
+from motcua.exchange.importer import BATCH_SIZE, DossierWriter
+from motcua.exchange.validation import CodeHashes, ErrorList, checked_batches, report_repeats
 
 # Below this many dossiers a second process costs more than it saves.
 PIPELINE_FROM = 10_000
@@ -43,33 +50,48 @@ def workers() -> int:
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
+def applies(lines: int) -> bool:
+    """Whether an import of a file of `lines` lines into an empty dossier table runs as a pipeline."""
+    return lines >= PIPELINE_FROM and "fork" in multiprocessing.get_all_start_methods()
+
+
 def _prepare(writer: DossierWriter, path: str, first_id: int, part: int, parts: int, out: Any) -> None:
-    """Worker process `part` of `parts`: its prepared batches into `out`, then None (or a traceback
-    text on failure). Batch i holds the ids from first_id + i × BATCH_SIZE (every batch but the
-    last is full)."""
+    """Worker process `part` of `parts`: for each of its batches, (lines, prepared rows or None,
+    errors) into `out`; then the hashes of the codes it saw (or a traceback text on failure).
+    The dossier on the i-th non-blank line (from 0) gets the id first_id + i."""
     gc.disable()
     try:
-        index = part
+        seen = CodeHashes()
+        failed = False  # a batch had errors: the import will be rolled back, only check the rest
         with Bundle(path) as bundle:
-            for batch in dossier_batches(bundle, part, parts):
-                start = first_id + index * BATCH_SIZE
-                pairs = list(zip(range(start, start + len(batch)), batch, strict=True))
-                index += parts
-                out.put((len(batch), writer.rows_for_new(pairs)))
-        out.put(None)
+            for batch in checked_batches(
+                bundle, writer.units, writer.procedures, seen, BATCH_SIZE, part, parts
+            ):
+                failed = failed or bool(batch.problems)
+                rows = None
+                if not failed:
+                    start = first_id + batch.first
+                    pairs = list(zip(range(start, start + batch.lines), batch.records, strict=True))
+                    rows = writer.rows_for_new(pairs)
+                out.put((batch.lines, rows, batch.problems))
+        out.put(seen)
     except BaseException:
         out.put(traceback.format_exc())
 
 
-def run_pipeline(writer: DossierWriter, bundle: Bundle, count: int, advance: Callable[[int], object]) -> bool:
-    """Import the bundle's `count` dossiers through worker processes, when that applies.
+def run_pipeline(
+    writer: DossierWriter, bundle: Bundle, lines: int, advance: Callable[[int], object], errors: ErrorList
+) -> bool:
+    """Check and import the bundle's dossiers.jsonl (at most `lines` non-blank lines) through worker
+    processes; the file's errors go to `errors`, and when there is one nothing is left inserted
+    that the caller's transaction would keep — the caller raises them and rolls back.
 
-    Returns False, having done nothing, when it does not: an import that updates stored dossiers,
-    a small one, a platform without fork, or no block of consecutive ids to hand out.
+    Returns False, having done nothing, when it does not apply: an import that updates stored
+    dossiers, a small one, a platform without fork, or no block of consecutive ids to hand out.
     """
-    if not writer.fresh or count < PIPELINE_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if not writer.fresh or not applies(lines):
         return False
-    first_id = writer.consecutive_ids(count)
+    first_id = writer.consecutive_ids(lines)
     if first_id is None:
         return False
     context = multiprocessing.get_context("fork")
@@ -83,6 +105,8 @@ def run_pipeline(writer: DossierWriter, bundle: Bundle, count: int, advance: Cal
     ]
     for process in processes:
         process.start()
+    seen = CodeHashes()
+    failed = False
     finished: set[int] = set()
     try:
         index = 0
@@ -92,11 +116,16 @@ def run_pipeline(writer: DossierWriter, bundle: Bundle, count: int, advance: Cal
                 index += 1
                 continue
             item = _next(queues[k], processes[k])
-            if item is None:
+            if isinstance(item, CodeHashes):
+                seen.merge(item)
                 finished.add(k)
             else:
-                size, tables = item
-                writer.insert_rows(tables, size)
+                size, rows, problems = item
+                for problem in problems:
+                    errors.add(*problem)
+                failed = failed or bool(problems)
+                if rows is not None and not failed:
+                    writer.insert_rows(rows, size)
                 advance(size)
             index += 1
     except BaseException:
@@ -108,6 +137,7 @@ def run_pipeline(writer: DossierWriter, bundle: Bundle, count: int, advance: Cal
             process.join()
         for prepared in queues:
             prepared.close()
+    report_repeats(bundle, seen, errors)
     return True
 
 

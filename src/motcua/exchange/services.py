@@ -41,8 +41,9 @@ from motcua.exchange.importer import (
     write_procedures,
     write_units,
 )
+from motcua.exchange.pipeline import applies as pipeline_applies
 from motcua.exchange.pipeline import run_pipeline
-from motcua.exchange.validation import CheckedBundle, ErrorList, check_bundle
+from motcua.exchange.validation import CheckedBundle, ErrorList, check_bundle, check_dossiers
 from motcua.feedback.models import Complaint, DossierRating
 from motcua.payments.models import Payment
 from motcua.scorecard.models import DataSnapshot
@@ -154,6 +155,28 @@ def _sqlite_tuned() -> Iterator[None]:
                 cursor.execute("PRAGMA temp_store = DEFAULT")
 
 
+def _streamed_lines(bundle: Bundle) -> int | None:
+    """The lines of dossiers.jsonl when the write pass checks them itself (a file large enough for
+    the pipeline, into an empty dossier table), else None."""
+    if not bundle.has(DOSSIERS) or Dossier.objects.exists():
+        return None
+    lines = bundle.count_lines(DOSSIERS)
+    return lines if pipeline_applies(lines) else None
+
+
+def _check(bundle: Bundle, errors: ErrorList, progress: bool, *, dossiers: bool) -> CheckedBundle | None:
+    """Check the bundle (dossiers.jsonl too when `dossiers`), reported.csv included."""
+    size = bundle.size(DOSSIERS) if dossiers and bundle.has(DOSSIERS) else 0
+    checking = _Progress(progress and size > 0, size, _("Kiểm tra"), "B", True)
+    try:
+        checked = check_bundle(bundle, errors, checking.update, dossiers=dossiers)
+    finally:
+        checking.close()
+    if checked is not None and checked.has_reported:
+        _check_reported(bundle, checked, errors)
+    return checked
+
+
 def _check_reported(bundle: Bundle, checked: CheckedBundle, errors: ErrorList) -> None:
     """Try reported.csv against the bundle's units, then roll back, so its errors join the others."""
     with transaction.atomic():
@@ -211,19 +234,20 @@ def import_bundle(
     started = time.perf_counter()
     with Bundle(path) as bundle:
         errors = ErrorList()
-        checking = _Progress(
-            progress, bundle.size(DOSSIERS) if bundle.has(DOSSIERS) else 0, _("Kiểm tra"), "B", True
-        )
-        try:
-            checked = check_bundle(bundle, errors, checking.update)
-        finally:
-            checking.close()
-        if checked is not None and checked.has_reported:
-            _check_reported(bundle, checked, errors)
+        # A large file into an empty dossier table is checked by the write pass as it goes (the
+        # pipeline's workers); anything else first, as a whole.
+        streamed = _streamed_lines(bundle)
+        checked = _check(bundle, errors, progress, dossiers=streamed is None)
+        if streamed is not None and (errors or checked is None):
+            # Something is wrong already: list the dossiers' errors too, as a whole check does.
+            errors = ErrorList()
+            checked = _check(bundle, errors, progress, dossiers=True)
+            streamed = None
         errors.raise_if_any()
         assert checked is not None
         summary = ImportSummary(bundle=bundle.name, as_of=checked.manifest.as_of.isoformat())
-        writing = _Progress(progress, checked.dossier_count, _("Nhập hồ sơ"), _("hồ sơ"))
+        incoming = checked.dossier_count if streamed is None else streamed
+        writing = _Progress(progress, incoming, _("Nhập hồ sơ"), _("hồ sơ"))
         bulk_loaded = False  # a large load into (nearly) empty tables: ANALYZE after
         try:
             with _sqlite_tuned(), transaction.atomic():
@@ -231,9 +255,15 @@ def import_bundle(
                 summary.procedures, limit_changed = write_procedures(checked.procedures)
                 facts = FactMaker()
                 writer = DossierWriter(unit_index(), procedure_index(), facts)
-                deferred = _defer_indexes(checked.dossier_count)
+                deferred = _defer_indexes(incoming)
                 with collector_paused():
-                    if not run_pipeline(writer, bundle, checked.dossier_count, writing.update):
+                    piped = streamed is not None and run_pipeline(
+                        writer, bundle, streamed, writing.update, errors
+                    )
+                    if streamed is not None and not piped:  # the pipeline did not apply after all
+                        check_dossiers(bundle, set(writer.units), set(writer.procedures), errors)
+                    errors.raise_if_any()  # rolls back whatever the pipeline inserted
+                    if not piped:
                         for batch in dossier_batches(bundle):
                             writer.write(batch)
                             writing.update(len(batch))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 
 import orjson
@@ -23,6 +23,7 @@ from motcua.exchange.formats import parse_timestamp
 from motcua.exchange.records import (
     PROCEDURE_REQUIRED,
     UNIT_REQUIRED,
+    DossierRecord,
     ProcedureRecord,
     UnitRecord,
     parse_dossier,
@@ -254,10 +255,36 @@ def check_procedures(bundle: Bundle, errors: ErrorList) -> tuple[list[ProcedureR
     return records, set(lines)
 
 
+def check_line(
+    raw: bytes, unit_codes: Container[str], procedure_codes: Container[str]
+) -> tuple[DossierRecord | None, list[tuple[str | None, str]], str | None, bool]:
+    """Check one non-blank line of dossiers.jsonl against the known unit and procedure codes.
+
+    Returns (the record, or None when the line has a problem; its problems as (field, message);
+    the code it names, for the repeats check; whether it is JSON at all).
+    """
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        return None, [(None, _("không phải JSON hợp lệ: %(e)s") % {"e": exc})], None, False
+    record, problems = parse_dossier(obj)
+    if record is not None:
+        code, procedure, unit = record.code, record.procedure, record.unit
+    elif isinstance(obj, dict):
+        code, procedure, unit = obj.get("code"), obj.get("procedure"), obj.get("unit")
+    else:
+        return None, problems, None, True
+    if isinstance(procedure, str) and procedure and procedure not in procedure_codes:
+        problems.append(("procedure", _("không có thủ tục mã “%(c)s”") % {"c": procedure}))
+    if isinstance(unit, str) and unit and unit not in unit_codes:
+        problems.append(("unit", _("không có đơn vị mã “%(c)s”") % {"c": unit}))
+    return (None if problems else record), problems, (code if isinstance(code, str) and code else None), True
+
+
 def check_dossiers(
     bundle: Bundle,
-    unit_codes: set[str],
-    procedure_codes: set[str],
+    unit_codes: Container[str],
+    procedure_codes: Container[str],
     errors: ErrorList,
     advance: Callable[[int], object] | None = None,
 ) -> tuple[int, int]:
@@ -271,28 +298,63 @@ def check_dossiers(
             advance(len(raw))
         if not raw.strip():
             continue
-        try:
-            obj = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            errors.add(DOSSIERS, line, None, _("không phải JSON hợp lệ: %(e)s") % {"e": exc})
-            continue
-        count += 1
-        _record, problems = parse_dossier(obj)
+        _record, problems, code, decoded = check_line(raw, unit_codes, procedure_codes)
+        count += decoded
         for name, message in problems:
             errors.add(DOSSIERS, line, name, message)
-        if not isinstance(obj, dict):
-            continue
-        code, procedure, unit = obj.get("code"), obj.get("procedure"), obj.get("unit")
-        if isinstance(procedure, str) and procedure and procedure not in procedure_codes:
-            errors.add(DOSSIERS, line, "procedure", _("không có thủ tục mã “%(c)s”") % {"c": procedure})
-        if isinstance(unit, str) and unit and unit not in unit_codes:
-            errors.add(DOSSIERS, line, "unit", _("không có đơn vị mã “%(c)s”") % {"c": unit})
-        if isinstance(code, str) and code:
+        if code is not None:
             seen.add(code)
-    repeated = seen.repeated()
-    if repeated:
-        _report_repeated_codes(bundle, repeated, errors)
+    report_repeats(bundle, seen, errors)
     return last_line, count
+
+
+@dataclass
+class CheckedBatch:
+    """A batch of dossiers.jsonl checked line by line (see `checked_batches`)."""
+
+    first: int  # the position of its first line among the file's non-blank lines, from 0
+    lines: int  # the non-blank lines it covers
+    records: list[DossierRecord]  # the lines without problems
+    problems: list[ErrorRow]
+
+
+def checked_batches(
+    bundle: Bundle,
+    unit_codes: Container[str],
+    procedure_codes: Container[str],
+    seen: CodeHashes,
+    size: int,
+    part: int = 0,
+    parts: int = 1,
+) -> Iterator[CheckedBatch]:
+    """dossiers.jsonl in batches of `size` non-blank lines, each line checked as `check_dossiers`
+    checks it and its code's hash added to `seen` (repeats are found once every batch is in).
+
+    With `parts` > 1, only the batches whose number (from 0) is `part` modulo `parts`: the lines of
+    the others are counted, not parsed, so that several processes can share the work.
+    """
+    records: list[DossierRecord] = []
+    problems: list[ErrorRow] = []
+    index = taken = 0  # the number of the current batch; non-empty lines in it so far
+    for line, raw in bundle.lines(DOSSIERS):
+        if not raw.strip():
+            continue
+        if index % parts == part:
+            record, found, code, _decoded = check_line(raw, unit_codes, procedure_codes)
+            if record is not None:
+                records.append(record)
+            for name, message in found:
+                problems.append((DOSSIERS, line, name, message))
+            if code is not None:
+                seen.add(code)
+        taken += 1
+        if taken == size:
+            if index % parts == part:
+                yield CheckedBatch(index * size, taken, records, problems)
+                records, problems = [], []
+            index, taken = index + 1, 0
+    if taken and index % parts == part:
+        yield CheckedBatch(index * size, taken, records, problems)
 
 
 class CodeHashes:
@@ -310,12 +372,24 @@ class CodeHashes:
         h = hash(code)  # stable within the process, which is all this needs
         self.buckets[h & 255].append(h)
 
+    def merge(self, other: CodeHashes) -> None:
+        """Add the hashes another instance (another process's share of the file) has seen."""
+        for mine, theirs in zip(self.buckets, other.buckets, strict=True):
+            mine.extend(theirs)
+
     def repeated(self) -> set[int]:
         out: set[int] = set()
         for bucket in self.buckets:
             ordered = sorted(bucket)
             out.update(a for a, b in zip(ordered, ordered[1:], strict=False) if a == b)
         return out
+
+
+def report_repeats(bundle: Bundle, seen: CodeHashes, errors: ErrorList) -> None:
+    """List the lines repeating an earlier line's code, once every code's hash is in `seen`."""
+    repeated = seen.repeated()
+    if repeated:
+        _report_repeated_codes(bundle, repeated, errors)
 
 
 def _report_repeated_codes(bundle: Bundle, repeated: set[int], errors: ErrorList) -> None:
@@ -340,12 +414,17 @@ def _report_repeated_codes(bundle: Bundle, repeated: set[int], errors: ErrorList
 
 
 def check_bundle(
-    bundle: Bundle, errors: ErrorList, advance: Callable[[int], object] | None = None
+    bundle: Bundle,
+    errors: ErrorList,
+    advance: Callable[[int], object] | None = None,
+    *,
+    dossiers: bool = True,
 ) -> CheckedBundle | None:
     """Check every file of the bundle, adding every problem to `errors`.
 
     Returns what the write pass needs, or None when a required file is missing or the manifest is
-    unusable (the other files are still checked, so one run lists everything).
+    unusable (the other files are still checked, so one run lists everything). `dossiers` False
+    leaves dossiers.jsonl to the write pass, which checks it as it goes (`checked_batches`).
     """
     for name in REQUIRED_FILES:
         if not bundle.has(name):
@@ -356,7 +435,7 @@ def check_bundle(
     unit_codes |= set(Unit.objects.values_list("code", flat=True))
     procedure_codes |= set(Procedure.objects.values_list("code", flat=True))
     lines = count = 0
-    if bundle.has(DOSSIERS):
+    if dossiers and bundle.has(DOSSIERS):
         lines, count = check_dossiers(bundle, unit_codes, procedure_codes, errors, advance)
     if manifest is None or not all(bundle.has(name) for name in REQUIRED_FILES):
         return None
