@@ -86,3 +86,69 @@ def test_the_fast_parser_agrees_with_the_careful_one(tiny):
     odd["payments"][0]["amount"] = 200000.0  # whole but written as a float: careful path, same record
     record, problems = parse_dossier(odd)
     assert not problems and record.payments[0][0] == 200000
+
+
+def _sqlite_connection(path):
+    """A Django connection of its own to a SQLite file, set up as the project's settings set one."""
+    from django.conf import settings
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    options = settings.DATABASES["default"].get("OPTIONS", {}) if connection.vendor == "sqlite" else {}
+    init = options.get("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    wrapper = DatabaseWrapper(
+        {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(path),
+            "OPTIONS": {"init_command": init, "timeout": 30},
+            "TIME_ZONE": None,
+            "CONN_MAX_AGE": 0,
+            "CONN_HEALTH_CHECKS": False,
+            "AUTOCOMMIT": True,
+            "ATOMIC_REQUESTS": False,
+            "TEST": {},
+        },
+        alias="bulk-load-test",
+    )
+    wrapper.ensure_connection()
+    return wrapper
+
+
+def _mode(conn) -> tuple[str, int]:
+    with conn.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        mode = cursor.fetchone()[0]
+        cursor.execute("PRAGMA synchronous")
+        return mode, cursor.fetchone()[0]
+
+
+def test_a_bulk_load_on_sqlite_leaves_wal_only_when_it_has_the_database_to_itself(tmp_path):
+    import sqlite3
+    import time
+
+    from motcua.exchange.services import sqlite_journal_for_bulk_load
+
+    conn = _sqlite_connection(tmp_path / "db.sqlite3")
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("CREATE TABLE t (x INTEGER)")
+        assert _mode(conn) == ("wal", 1)
+        with sqlite_journal_for_bulk_load(conn) as switched:
+            assert switched and _mode(conn) == ("delete", 2)  # rollback journal, synchronous FULL
+            with conn.cursor() as cursor:
+                cursor.execute("INSERT INTO t VALUES (1)")
+        assert _mode(conn) == ("wal", 1)
+
+        other = sqlite3.connect(tmp_path / "db.sqlite3")  # someone else has it open, in WAL mode
+        try:
+            assert other.execute("SELECT COUNT(*) FROM t").fetchone() == (1,)
+            started = time.perf_counter()
+            with sqlite_journal_for_bulk_load(conn) as switched:
+                assert not switched and _mode(conn) == ("wal", 1)
+            assert time.perf_counter() - started < 5  # no wait for the 30 s busy timeout
+            with conn.cursor() as cursor:
+                cursor.execute("PRAGMA busy_timeout")
+                assert cursor.fetchone()[0] == 30_000
+        finally:
+            other.close()
+    finally:
+        conn.close()
