@@ -8,13 +8,14 @@ batches k, k + n, k + 2n, … , counting the other batches' lines without parsin
 importing process inserts the prepared batches in order, in its transaction.
 
 The workers also do the check of dossiers.jsonl that a plain import makes in a first pass
-(`validation.checked_batches`): each line is checked as that pass checks it, its code's hash kept.
-A batch with a problem sends its errors instead of rows; from then on nothing more is inserted,
-but every batch is still checked, so the caller gets every error, in line order, and rolls the
-transaction back. Once every worker has sent its hashes, codes repeated across the whole file are
-named by a second pass. The workers never touch the database; each inherits the writer (indexes
-of units and procedures, the calendar) and the process's string-hash key from the fork, and leaves
-with `os._exit`, so the connection it inherited is neither used nor closed.
+(`validation.checked_batches`): each line is checked as that pass checks it. Each batch carries
+the hashes of its codes, which the importing process keeps (8 bytes a dossier, held once). A
+batch with a problem sends its errors instead of rows; from then on nothing more is inserted, but
+every batch is still checked, so the caller gets every error, in line order, and rolls the
+transaction back. Once every batch is in, codes repeated across the whole file are named by a
+second pass. The workers never touch the database; each inherits the writer (indexes of units and
+procedures, the calendar) and the process's string-hash key from the fork, and leaves with
+`os._exit`, so the connection it inherited is neither used nor closed.
 """
 
 from __future__ import annotations
@@ -57,24 +58,21 @@ def applies(lines: int) -> bool:
 
 def _prepare(writer: DossierWriter, path: str, first_id: int, part: int, parts: int, out: Any) -> None:
     """Worker process `part` of `parts`: for each of its batches, (lines, prepared rows or None,
-    errors) into `out`; then the hashes of the codes it saw (or a traceback text on failure).
+    errors, hashes of the codes) into `out`; then None (or a traceback text on failure).
     The dossier on the i-th non-blank line (from 0) gets the id first_id + i."""
     gc.disable()
     try:
-        seen = CodeHashes()
         failed = False  # a batch had errors: the import will be rolled back, only check the rest
         with Bundle(path) as bundle:
-            for batch in checked_batches(
-                bundle, writer.units, writer.procedures, seen, BATCH_SIZE, part, parts
-            ):
+            for batch in checked_batches(bundle, writer.units, writer.procedures, BATCH_SIZE, part, parts):
                 failed = failed or bool(batch.problems)
                 rows = None
                 if not failed:
                     start = first_id + batch.first
                     pairs = list(zip(range(start, start + batch.lines), batch.records, strict=True))
                     rows = writer.rows_for_new(pairs)
-                out.put((batch.lines, rows, batch.problems))
-        out.put(seen)
+                out.put((batch.lines, rows, batch.problems, batch.hashes))
+        out.put(None)
     except BaseException:
         out.put(traceback.format_exc())
 
@@ -116,11 +114,11 @@ def run_pipeline(
                 index += 1
                 continue
             item = _next(queues[k], processes[k])
-            if isinstance(item, CodeHashes):
-                seen.merge(item)
+            if item is None:
                 finished.add(k)
             else:
-                size, rows, problems = item
+                size, rows, problems, hashes = item
+                seen.add_hashes(hashes)
                 for problem in problems:
                     errors.add(*problem)
                 failed = failed or bool(problems)

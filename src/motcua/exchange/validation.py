@@ -12,6 +12,7 @@ import datetime as dt
 from array import array
 from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from django.utils.translation import gettext as _
@@ -267,7 +268,11 @@ def check_line(
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         return None, [(None, _("không phải JSON hợp lệ: %(e)s") % {"e": exc})], None, False
-    record, problems = parse_dossier(obj)
+    record, parsed = parse_dossier(obj)
+    problems: list[tuple[str | None, str]] = list(parsed)
+    code: Any
+    procedure: Any
+    unit: Any
     if record is not None:
         code, procedure, unit = record.code, record.procedure, record.unit
     elif isinstance(obj, dict):
@@ -316,25 +321,26 @@ class CheckedBatch:
     lines: int  # the non-blank lines it covers
     records: list[DossierRecord]  # the lines without problems
     problems: list[ErrorRow]
+    hashes: array  # of the codes its lines name, for `CodeHashes.add_hashes`
 
 
 def checked_batches(
     bundle: Bundle,
     unit_codes: Container[str],
     procedure_codes: Container[str],
-    seen: CodeHashes,
     size: int,
     part: int = 0,
     parts: int = 1,
 ) -> Iterator[CheckedBatch]:
     """dossiers.jsonl in batches of `size` non-blank lines, each line checked as `check_dossiers`
-    checks it and its code's hash added to `seen` (repeats are found once every batch is in).
+    checks it, with the hashes of the codes named (repeats are found once every batch is in).
 
     With `parts` > 1, only the batches whose number (from 0) is `part` modulo `parts`: the lines of
     the others are counted, not parsed, so that several processes can share the work.
     """
     records: list[DossierRecord] = []
     problems: list[ErrorRow] = []
+    hashes = array("q")
     index = taken = 0  # the number of the current batch; non-empty lines in it so far
     for line, raw in bundle.lines(DOSSIERS):
         if not raw.strip():
@@ -346,15 +352,15 @@ def checked_batches(
             for name, message in found:
                 problems.append((DOSSIERS, line, name, message))
             if code is not None:
-                seen.add(code)
+                hashes.append(hash(code))
         taken += 1
         if taken == size:
             if index % parts == part:
-                yield CheckedBatch(index * size, taken, records, problems)
-                records, problems = [], []
+                yield CheckedBatch(index * size, taken, records, problems, hashes)
+                records, problems, hashes = [], [], array("q")
             index, taken = index + 1, 0
     if taken and index % parts == part:
-        yield CheckedBatch(index * size, taken, records, problems)
+        yield CheckedBatch(index * size, taken, records, problems, hashes)
 
 
 class CodeHashes:
@@ -369,13 +375,14 @@ class CodeHashes:
         self.buckets = [array("q") for _ in range(256)]
 
     def add(self, code: str) -> None:
-        h = hash(code)  # stable within the process, which is all this needs
+        h = hash(code)  # stable within the process (and its forks), which is all this needs
         self.buckets[h & 255].append(h)
 
-    def merge(self, other: CodeHashes) -> None:
-        """Add the hashes another instance (another process's share of the file) has seen."""
-        for mine, theirs in zip(self.buckets, other.buckets, strict=True):
-            mine.extend(theirs)
+    def add_hashes(self, hashes: array) -> None:
+        """Add hashes made by `hash(code)` (in this process or one forked from it: the same key)."""
+        buckets = self.buckets
+        for h in hashes:
+            buckets[h & 255].append(h)
 
     def repeated(self) -> set[int]:
         out: set[int] = set()
