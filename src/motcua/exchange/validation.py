@@ -35,6 +35,9 @@ from motcua.orgs.models import Unit
 
 FORMAT = "motcua-exchange"
 VERSION = 1
+# Lines per batch of the first pass's check (`check_dossiers`): the records of one batch are held
+# until it is done, and the check needs none of them, so few.
+CHECK_BATCH = 500
 # Beyond this many errors the rest are counted, not listed, so a wholly wrong file cannot exhaust memory.
 MAX_LISTED_ERRORS = 10_000
 
@@ -91,7 +94,6 @@ class CheckedBundle:
     manifest: Manifest
     units: list[UnitRecord]
     procedures: list[ProcedureRecord]
-    dossier_lines: int = 0
     dossier_count: int = 0
     has_reported: bool = False
 
@@ -292,25 +294,18 @@ def check_dossiers(
     procedure_codes: Container[str],
     errors: ErrorList,
     advance: Callable[[int], object] | None = None,
-) -> tuple[int, int]:
-    """Stream dossiers.jsonl; returns (lines read, dossiers found). Keeps only the codes' hashes."""
+) -> int:
+    """Stream dossiers.jsonl, adding its problems to `errors`; returns its non-blank lines (the
+    dossiers, when there is no error). Keeps only the codes' hashes (`advance`: bytes read)."""
     seen = CodeHashes()
     count = 0
-    last_line = 0
-    for line, raw in bundle.lines(DOSSIERS):
-        last_line = line
-        if advance is not None:
-            advance(len(raw))
-        if not raw.strip():
-            continue
-        _record, problems, code, decoded = check_line(raw, unit_codes, procedure_codes)
-        count += decoded
-        for name, message in problems:
-            errors.add(DOSSIERS, line, name, message)
-        if code is not None:
-            seen.add(code)
+    for batch in checked_batches(bundle, unit_codes, procedure_codes, CHECK_BATCH, advance=advance):
+        count += batch.lines
+        for problem in batch.problems:
+            errors.add(*problem)
+        seen.add_hashes(batch.hashes)
     report_repeats(bundle, seen, errors)
-    return last_line, count
+    return count
 
 
 @dataclass
@@ -331,18 +326,22 @@ def checked_batches(
     size: int,
     part: int = 0,
     parts: int = 1,
+    advance: Callable[[int], object] | None = None,
 ) -> Iterator[CheckedBatch]:
     """dossiers.jsonl in batches of `size` non-blank lines, each line checked as `check_dossiers`
     checks it, with the hashes of the codes named (repeats are found once every batch is in).
 
     With `parts` > 1, only the batches whose number (from 0) is `part` modulo `parts`: the lines of
-    the others are counted, not parsed, so that several processes can share the work.
+    the others are counted, not parsed, so that several processes can share the work. `advance`
+    is told the bytes of every line read.
     """
     records: list[DossierRecord] = []
     problems: list[ErrorRow] = []
     hashes = array("q")
     index = taken = 0  # the number of the current batch; non-empty lines in it so far
     for line, raw in bundle.lines(DOSSIERS):
+        if advance is not None:
+            advance(len(raw))
         if not raw.strip():
             continue
         if index % parts == part:
@@ -441,16 +440,15 @@ def check_bundle(
     procedures, procedure_codes = check_procedures(bundle, errors) if bundle.has(PROCEDURES) else ([], set())
     unit_codes |= set(Unit.objects.values_list("code", flat=True))
     procedure_codes |= set(Procedure.objects.values_list("code", flat=True))
-    lines = count = 0
+    count = 0
     if dossiers and bundle.has(DOSSIERS):
-        lines, count = check_dossiers(bundle, unit_codes, procedure_codes, errors, advance)
+        count = check_dossiers(bundle, unit_codes, procedure_codes, errors, advance)
     if manifest is None or not all(bundle.has(name) for name in REQUIRED_FILES):
         return None
     return CheckedBundle(
         manifest=manifest,
         units=units,
         procedures=procedures,
-        dossier_lines=lines,
         dossier_count=count,
         has_reported=bundle.has(REPORTED),
     )
